@@ -1,0 +1,112 @@
+"""The admin: every model, with filters, search, sources inline on claims, and change history."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from annotations import sanitize, text
+from annotations.models import Article, Claim, Review, Source
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "publisher", "published_on", "claim_total", "updated_at"]
+    list_filter = ["publisher", "published_on"]
+    search_fields = ["title", "byline", "publisher", "source_url", "body_text"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["body_text", "created_at", "updated_at"]
+    date_hierarchy = "published_on"
+
+    @admin.display(description="claims", ordering="claim_count")
+    def claim_total(self, article: Article) -> int:
+        return article.claim_count
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_count=Count("claims"))
+
+    def get_readonly_fields(self, request, article=None):
+        # Changing the text under existing claims would move their anchors; that is done by revising
+        # the article, which re-anchors every claim, not by editing it here.
+        if article is not None and article.claims.exists():
+            return [*self.readonly_fields, "body_html"]
+        return self.readonly_fields
+
+    def save_model(self, request, article: Article, form, change: bool) -> None:
+        article.body_html = sanitize.clean_article_html(article.body_html)
+        article.body_text = text.text_of(article.body_html)
+        super().save_model(request, article, form, change)
+
+
+class SourceInline(admin.StackedInline):
+    model = Source
+    extra = 0
+    fields = [("url", "title"), ("publisher", "kind", "stance"), "quoted_text", ("accessed_on", "archived_url")]
+
+
+class ReviewInline(admin.TabularInline):
+    model = Review
+    extra = 0
+    fields = ["reviewer", "decision", "comment", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, claim=None) -> bool:
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    list_display = ["short_quote", "article", "verdict", "speaker", "review_state", "anchor_state", "updated_at"]
+    list_filter = ["verdict", "review_state", "anchor_state", "article", "created_by"]
+    search_fields = ["exact", "speaker", "note", "sources__title", "article__title"]
+    list_select_related = ["article"]
+    readonly_fields = [
+        "article", "start", "end", "exact", "prefix", "suffix", "anchor_state",
+        "created_by", "updated_by", "created_at", "updated_at", "version",
+    ]  # fmt: skip
+    fields = [
+        "article", ("start", "end", "anchor_state"), "exact", ("prefix", "suffix"),
+        ("verdict", "review_state"), "speaker", "note",
+        ("created_by", "created_at"), ("updated_by", "updated_at"), "version",
+    ]  # fmt: skip
+    inlines = [SourceInline, ReviewInline]
+    history_list_display = ["verdict", "review_state", "anchor_state", "speaker"]
+
+    @admin.display(description="quote", ordering="exact")
+    def short_quote(self, claim: Claim) -> str:
+        return str(claim)
+
+    def has_add_permission(self, request) -> bool:
+        # A claim is made by selecting its words in the article; its anchor is never typed by hand.
+        return False
+
+    def save_model(self, request, claim: Claim, form, change: bool) -> None:
+        claim.updated_by = request.user
+        claim.version += 1
+        super().save_model(request, claim, form, change)
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "publisher", "kind", "stance", "claim"]
+    list_filter = ["kind", "stance"]
+    search_fields = ["url", "title", "publisher", "quoted_text"]
+    list_select_related = ["claim"]
+    raw_id_fields = ["claim"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["claim", "reviewer", "decision", "created_at"]
+    list_filter = ["decision", "reviewer"]
+    search_fields = ["comment", "claim__exact"]
+    list_select_related = ["claim", "reviewer"]
+    readonly_fields = ["claim", "reviewer", "decision", "comment", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, review=None) -> bool:
+        return False

@@ -1,0 +1,224 @@
+"""Articles, the claims marked in them, the sources behind each verdict, and the reviews.
+
+Structural rules (offsets, choices, URL schemes) are database constraints, so the database itself
+refuses a bad row whichever code path wrote it. Workflows live in services.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+# Django's URLValidator accepts ftp:// by default; a source or article link is a web page.
+web_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def web_url_check(field: str, *, blank: bool) -> Q:
+    """A check constraint: the field is empty (when allowed) or starts with http:// or https://."""
+    condition = Q(**{f"{field}__istartswith": "http://"}) | Q(**{f"{field}__istartswith": "https://"})
+    return condition | Q(**{field: ""}) if blank else condition
+
+
+def choices_check(field: str, choices: type[models.TextChoices]) -> Q:
+    return Q(**{f"{field}__in": choices.values})
+
+
+class WebURLField(models.URLField):
+    """A URL limited to http and https, in forms, serializers and the database alike."""
+
+    default_validators = [web_url_validator]
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("max_length", 2000)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        return super().formfield(**{"form_class": forms.URLField, "assume_scheme": "https", **kwargs})
+
+
+class Verdict(models.TextChoices):
+    ATTRIBUTED = "attributed", "Attributed"
+    DISPUTED = "disputed", "Disputed"
+    VERIFIED = "verified", "Verified"
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PENDING = "pending", "Pending review"
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
+class AnchorState(models.TextChoices):
+    ANCHORED = "anchored", "Anchored"
+    RELOCATED = "relocated", "Relocated"
+    ORPHANED = "orphaned", "Orphaned"
+
+
+class SourceKind(models.TextChoices):
+    PRIMARY_DOCUMENT = "primary_document", "Primary document"
+    OFFICIAL_STATEMENT = "official_statement", "Official statement"
+    SOCIAL_MEDIA_POST = "social_media_post", "Social media post"
+    NEWS_REPORT = "news_report", "News report"
+    EXPERT = "expert", "Expert"
+    DATASET = "dataset", "Dataset"
+
+
+class Stance(models.TextChoices):
+    ORIGIN = "origin", "Origin (where the speaker said it)"
+    SUPPORTS = "supports", "Supports"
+    CONTRADICTS = "contradicts", "Contradicts"
+
+
+class ReviewDecision(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    REQUEST_CHANGES = "request_changes", "Request changes"
+
+
+class ArticleManager(models.Manager["Article"]):
+    def get_by_natural_key(self, slug: str) -> Article:
+        return self.get(slug=slug)
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    byline = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True, help_text="Empty when the date is unknown.")
+    source_url = WebURLField(blank=True, verbose_name="original URL")
+    body_html = models.TextField(help_text="Sanitized HTML of the article body.")
+    body_text = models.TextField(
+        editable=False, help_text="The textContent of body_html; claim offsets count its code points."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [models.F("published_on").desc(nulls_last=True), "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_url"], condition=~Q(source_url=""), name="article_source_url_unique"
+            ),
+            models.CheckConstraint(condition=web_url_check("source_url", blank=True), name="article_source_url_web"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Claim(models.Model):
+    Verdict = Verdict
+    ReviewState = ReviewState
+    AnchorState = AnchorState
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
+    # W3C Web Annotation TextPositionSelector: code points of Article.body_text, end exclusive.
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    # W3C Web Annotation TextQuoteSelector.
+    exact = models.TextField()
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    anchor_state = models.CharField(max_length=16, choices=AnchorState.choices, default=AnchorState.ANCHORED)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    speaker = models.CharField(max_length=200, blank=True, help_text="Who made the claim.")
+    note = models.TextField(blank=True)
+    review_state = models.CharField(max_length=24, choices=ReviewState.choices, default=ReviewState.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims_created")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims_updated")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: every write is `UPDATE ... WHERE version = seen` and bumps it.
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "start", "end", "pk"]
+        permissions = [("review_claim", "Can approve claims or send them back")]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0) & Q(end__gt=models.F("start")), name="claim_span_valid"),
+            models.CheckConstraint(condition=~Q(exact=""), name="claim_exact_not_empty"),
+            models.CheckConstraint(condition=choices_check("verdict", Verdict), name="claim_verdict_valid"),
+            models.CheckConstraint(
+                condition=choices_check("review_state", ReviewState), name="claim_review_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=choices_check("anchor_state", AnchorState), name="claim_anchor_state_valid"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["article", "start"], name="claim_article_start"),
+            models.Index(fields=["review_state", "updated_at"], name="claim_state_updated"),
+        ]
+
+    def __str__(self) -> str:
+        quote = self.exact if len(self.exact) <= 60 else self.exact[:59] + "…"
+        return f"“{quote}” ({self.get_verdict_display().lower()})"
+
+    @property
+    def is_orphaned(self) -> bool:
+        return self.anchor_state == self.AnchorState.ORPHANED
+
+
+class Source(models.Model):
+    Kind = SourceKind
+    Stance = Stance
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="sources")
+    url = WebURLField()
+    title = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    stance = models.CharField(max_length=16, choices=Stance.choices)
+    quoted_text = models.TextField(blank=True, help_text="The passage of the source that bears on the claim.")
+    accessed_on = models.DateField(null=True, blank=True)
+    archived_url = WebURLField(blank=True, help_text="A copy in a web archive.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=web_url_check("url", blank=False), name="source_url_web"),
+            models.CheckConstraint(condition=web_url_check("archived_url", blank=True), name="source_archived_url_web"),
+            models.CheckConstraint(condition=choices_check("kind", SourceKind), name="source_kind_valid"),
+            models.CheckConstraint(condition=choices_check("stance", Stance), name="source_stance_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class Review(models.Model):
+    """One reviewer's decision on a claim. Reviews are never edited: they are the review trail."""
+
+    Decision = ReviewDecision
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=choices_check("decision", ReviewDecision), name="review_decision_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} by {self.reviewer} on claim {self.claim_id}"

@@ -1,0 +1,17 @@
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests run a fixed number of examples so the suite's time is predictable; CI runs more,
+# derandomized so a red CI run can be reproduced.
+settings.register_profile("default", max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", max_examples=500, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
+
+
+@pytest.fixture
+def seed_articles(db):
+    from django.core.management import call_command
+
+    call_command("loaddata", "articles", verbosity=0)
