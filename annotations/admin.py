@@ -63,7 +63,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
     search_fields = ["exact", "speaker", "note", "sources__title", "article__title"]
     list_select_related = ["article"]
     readonly_fields = [
-        "article", "start", "end", "exact", "prefix", "suffix", "anchor_state",
+        "article", "start", "end", "exact", "prefix", "suffix", "anchor_state", "review_state",
         "created_by", "updated_by", "created_at", "updated_at", "version",
     ]  # fmt: skip
     fields = [
@@ -71,6 +71,8 @@ class ClaimAdmin(SimpleHistoryAdmin):
         ("verdict", "review_state"), "speaker", "note",
         ("created_by", "created_at"), ("updated_by", "updated_at"), "version",
     ]  # fmt: skip
+    # The anchor comes from selecting words in the article, and the review state changes only through
+    # the review workflow (submit, approve, send back), so neither is edited by hand here.
     inlines = [SourceInline, ReviewInline]
     history_list_display = ["verdict", "review_state", "anchor_state", "speaker"]
 

@@ -59,6 +59,11 @@ def test_editing_a_claim_in_the_admin_records_who_and_bumps_the_version(admin_cl
     assert claim.history.first().history_user.username == "boss"
 
 
+def test_admin_cannot_change_the_review_state_by_hand(admin_client, claim):
+    page = admin_client.get(reverse("admin:annotations_claim_change", args=[claim.pk])).content.decode()
+    assert 'name="review_state"' not in page
+
+
 def test_admin_refuses_a_javascript_source_url(admin_client, claim):
     url = reverse("admin:annotations_source_change", args=[claim.sources.get().pk])
     response = admin_client.post(
