@@ -68,21 +68,24 @@ class _ArticleLinkFilter(Filter):
     """Keep only links to absolute http(s) URLs and mark them rel="noopener nofollow noreferrer".
 
     A link to "#", a relative path or any other scheme would be dead or unsafe in an article shown
-    inside our tool, so the <a> is unwrapped and its text kept.
+    inside our tool, so the <a> is unwrapped and its text kept; a `cite` URL of that kind is dropped.
     """
 
     def __iter__(self):
         kept = []
         for token in super().__iter__():
-            if token["type"] == "StartTag" and token["name"] == "a":
+            if token["type"] in {"StartTag", "EmptyTag"}:
                 attrs = dict(token["data"])
-                href = attrs.get((None, "href"), "").strip()
-                keep = is_web_url(href)
-                kept.append(keep)
-                if not keep:
-                    continue
-                attrs[(None, "href")] = href
-                attrs[(None, "rel")] = LINK_REL
+                cite = attrs.get((None, "cite"))
+                if cite is not None and not is_web_url(cite.strip()):
+                    del attrs[(None, "cite")]
+                if token["name"] == "a":
+                    href = attrs.get((None, "href"), "").strip()
+                    kept.append(is_web_url(href))
+                    if not kept[-1]:
+                        continue
+                    attrs[(None, "href")] = href
+                    attrs[(None, "rel")] = LINK_REL
                 token["data"] = attrs
             elif token["type"] == "EndTag" and token["name"] == "a" and not (kept.pop() if kept else False):
                 continue

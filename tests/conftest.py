@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, settings
 # derandomized so a red CI run can be reproduced.
 settings.register_profile("default", max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", max_examples=500, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
-settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
+settings.register_profile("thorough", max_examples=5000, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "default"))
 
 
 @pytest.fixture
