@@ -2,21 +2,55 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from annotations import sanitize, text
-from annotations.models import Article, Claim, Review, Source
+from annotations import services
+from annotations.models import Article, ArticleRevision, Claim, Review, Source
+
+
+class ArticleRevisionInline(admin.TabularInline):
+    model = ArticleRevision
+    extra = 0
+    fields = ["number", "revised_by", "reason", "outcome", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, article=None) -> bool:
+        return False
+
+    @admin.display(description="claims")
+    def outcome(self, revision: ArticleRevision) -> str:
+        counts = revision.report.get("counts", {})
+        return ", ".join(f"{n} {state}" for state, n in counts.items() if n) or "none"
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = ["title", "slug", "byline", "publisher", "published_on", "source_url", "body_html"]
+
+    def clean_body_html(self) -> str:
+        body_html = self.cleaned_data["body_html"]
+        try:
+            services.article_text_fields(body_html)
+        except services.DomainError as error:
+            raise ValidationError(error.message) from None
+        return body_html
 
 
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleForm
     list_display = ["title", "publisher", "published_on", "claim_total", "updated_at"]
     list_filter = ["publisher", "published_on"]
     search_fields = ["title", "byline", "publisher", "source_url", "body_text"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["body_text", "created_at", "updated_at"]
+    readonly_fields = ["body_text", "text_revision", "text_hash", "created_at", "updated_at"]
     date_hierarchy = "published_on"
 
     @admin.display(description="claims", ordering="claim_count")
@@ -26,17 +60,22 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_count=Count("claims"))
 
-    def get_readonly_fields(self, request, article=None):
-        # Changing the text under existing claims would move their anchors; that is done by revising
-        # the article, which re-anchors every claim, not by editing it here.
-        if article is not None and article.claims.exists():
-            return [*self.readonly_fields, "body_html"]
-        return self.readonly_fields
+    inlines = [ArticleRevisionInline]
 
     def save_model(self, request, article: Article, form, change: bool) -> None:
-        article.body_html = sanitize.clean_article_html(article.body_html)
-        article.body_text = text.text_of(article.body_html)
+        """A new body is a revision: sanitized, and every claim re-anchored (services.revise_article)."""
+        revised_html = article.body_html if change and "body_html" in form.changed_data else None
+        if revised_html is not None:
+            article.body_html = Article.objects.values_list("body_html", flat=True).get(pk=article.pk)
+        elif not change:
+            for name, value in services.article_text_fields(article.body_html).items():
+                setattr(article, name, value)
+        article._history_user = request.user
         super().save_model(request, article, form, change)
+        if revised_html is not None:
+            report = services.revise_article(article, revised_html, by=request.user, reason="Edited in the admin")
+            counts = ", ".join(f"{n} {state}" for state, n in report.counts().items() if n)
+            self.message_user(request, f"Revision {report.revision} saved; claims re-anchored: {counts or 'none'}.")
 
 
 class SourceInline(admin.StackedInline):
@@ -111,4 +150,22 @@ class ReviewAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, review=None) -> bool:
+        return False
+
+
+@admin.register(ArticleRevision)
+class ArticleRevisionAdmin(admin.ModelAdmin):
+    list_display = ["article", "number", "revised_by", "reason", "created_at"]
+    list_filter = ["revised_by"]
+    search_fields = ["article__title", "reason"]
+    list_select_related = ["article", "revised_by"]
+    readonly_fields = [
+        "article", "number", "revised_by", "reason", "created_at", "previous_text_hash", "previous_body_text",
+        "previous_body_html", "report",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, revision=None) -> bool:
         return False

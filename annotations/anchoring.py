@@ -141,6 +141,40 @@ def locate_quote(text: str, exact: str, prefix: str = "", suffix: str = "") -> t
     return matches[0], matches[0] + len(exact)
 
 
+def selectors_for_claim(
+    text: str,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    exact: str | None = None,
+    prefix: str | None = None,
+    suffix: str | None = None,
+) -> Selectors:
+    """The selectors of a claim being created or moved, from offsets, a quote, or both.
+
+    Offsets win and must hold the quote when both are given; a quote alone must resolve to one place
+    (its prefix and suffix, when given, help). Prefix and suffix are always recomputed from the text.
+    """
+    if start is None and end is None:
+        if exact is None:
+            raise AnchorError("Give the start and end of the claim, or its exact quote.", field="exact")
+        start, end = locate_quote(text, exact, prefix or "", suffix or "")
+    elif start is None or end is None:
+        raise AnchorError("Give both start and end.", field="start" if start is None else "end")
+    validate_span(text, start, end)
+    if exact is not None and text[start:end] != exact:
+        raise AnchorError(
+            f"The quote does not match the article at {start}-{end}: the article has “{_shorten(text[start:end])}”. "
+            "Reload the article: its text may have been revised.",
+            field="exact",
+        )
+    return build_selectors(text, start, end)
+
+
+def _shorten(value: str, limit: int = 80) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def resolve(text: str, selectors: Selectors, *, expected_start: int | None = None) -> Resolution:
     """Find the claim described by `selectors` in `text` (see the module docstring for the order)."""
     exact = selectors.exact

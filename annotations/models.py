@@ -96,6 +96,9 @@ class Article(models.Model):
     body_text = models.TextField(
         editable=False, help_text="The textContent of body_html; claim offsets count its code points."
     )
+    # Bumped by every revision of the text; a claim anchored against an older one has stale offsets.
+    text_revision = models.PositiveIntegerField(default=1, editable=False)
+    text_hash = models.CharField(max_length=64, editable=False, help_text="SHA-256 of body_text.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -142,6 +145,8 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic locking: every write is `UPDATE ... WHERE version = seen` and bumps it.
     version = models.PositiveIntegerField(default=1)
+    # The article text revision these offsets were computed against (Article.text_revision).
+    anchored_revision = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
 
@@ -201,6 +206,33 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+
+class ArticleRevision(models.Model):
+    """One correction of an article's text: what it was before, who changed it, what became of its claims."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(help_text="The text revision this correction produced.")
+    previous_body_html = models.TextField()
+    previous_body_text = models.TextField()
+    previous_text_hash = models.CharField(max_length=64)
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="article_revisions"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    # {"anchored": n, "relocated": n, "changed": n, "orphaned": n, "claims": [{claim, state, ...}, ...]}
+    report = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_revision_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=2), name="article_revision_number_after_first"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} — revision {self.number}"
 
 
 class Review(models.Model):

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 
-from annotations import sanitize, text
+from annotations import anchoring, sanitize, text
 from annotations.ingest import ArticleInput
-from annotations.models import Article
+from annotations.models import Article, ArticleRevision, Claim, Source
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+TEXT_FIELDS = {"body_html", "body_text", "text_hash"}
 
 
 class DomainError(Exception):
@@ -41,12 +51,18 @@ def unique_slug(title: str) -> str:
     return slug
 
 
-def _article_fields(data: ArticleInput) -> dict[str, object]:
-    """The sanitized fields of an article; metadata the input does not state is left out."""
-    body_html = sanitize.clean_article_html(data.body_html)
+def article_text_fields(html: str) -> dict[str, str]:
+    """The sanitized body of an article, its plain text and the text's hash."""
+    body_html = sanitize.clean_article_html(html)
     body_text = text.text_of(body_html)
     if not body_text.strip():
         raise DomainError("The article has no text.", field="body_html")
+    return {"body_html": body_html, "body_text": body_text, "text_hash": text.text_hash(body_text)}
+
+
+def _article_fields(data: ArticleInput) -> dict[str, object]:
+    """The sanitized fields of an article; metadata the input does not state is left out."""
+    body = article_text_fields(data.body_html)
     if data.source_url and not sanitize.is_web_url(data.source_url):
         raise DomainError(
             f"The original URL must be an http or https address: {data.source_url!r}.", field="source_url"
@@ -58,15 +74,15 @@ def _article_fields(data: ArticleInput) -> dict[str, object]:
         "published_on": data.published_on,
         "source_url": data.source_url,
     }
-    return {**{name: value for name, value in stated.items() if value}, "body_html": body_html, "body_text": body_text}
+    return {**{name: value for name, value in stated.items() if value}, **body}
 
 
-def import_article(data: ArticleInput) -> ImportOutcome:
+def import_article(data: ArticleInput, *, by: User | None = None) -> ImportOutcome:
     """Create an article, or update the same one: same original URL, else same text, else same slug.
 
     Importing the same file twice changes nothing, and metadata the file does not state (a publisher
-    given on an earlier import, a title set by hand) is kept. A new text for an article that already
-    has claims is refused: those claims must be re-anchored, which is what revising an article does.
+    given on an earlier import, a title set by hand) is kept. A new text is a revision: the article's
+    claims are re-anchored and the previous text is kept (see `revise_article`).
     """
     fields = _article_fields(data)
     with transaction.atomic():
@@ -74,22 +90,24 @@ def import_article(data: ArticleInput) -> ImportOutcome:
         if existing is None:
             fields.setdefault("title", text.title_from_text(str(fields["body_text"])))
             slug = data.slug or unique_slug(str(fields["title"]))
-            article = Article.objects.create(slug=slug, **fields)
+            article = Article(slug=slug, **fields)
+            article._history_user = by
+            article.save()
             return ImportOutcome(article, "created")
         changed = tuple(name for name, value in fields.items() if getattr(existing, name) != value)
         if not changed:
             return ImportOutcome(existing, "unchanged")
-        if "body_html" in changed and existing.claims.exists():
-            raise DomainError(
-                f"“{existing.title}” has claims and its text changed: revise the article so its claims are "
-                "re-anchored instead of re-importing it.",
-                code="conflict",
-                field="body_html",
-            )
-        for name in changed:
-            setattr(existing, name, fields[name])
-        existing.save()
-        return ImportOutcome(existing, "updated", changed)
+        metadata = [name for name in changed if name not in TEXT_FIELDS]
+        if metadata:
+            for name in metadata:
+                setattr(existing, name, fields[name])
+            existing._history_user = by
+            existing.save(update_fields=[*metadata, "updated_at"])
+        if "body_html" in changed:
+            revise_article(existing, str(fields["body_html"]), by=by, reason="Imported a new version of the file")
+        return ImportOutcome(
+            existing, "updated", tuple(name for name in changed if name not in {"body_text", "text_hash"})
+        )
 
 
 def _find_existing(data: ArticleInput, fields: dict[str, object]) -> Article | None:
@@ -103,3 +121,318 @@ def _find_existing(data: ArticleInput, fields: dict[str, object]) -> Article | N
     if same_text is not None or "title" not in fields:
         return same_text
     return unlinked.filter(slug=slug_for(str(fields["title"]))).first()
+
+
+# Claims.
+
+CLAIM_TEXT_FIELDS = ("speaker", "note")
+SOURCE_FIELDS = ("url", "title", "publisher", "kind", "stance", "quoted_text", "accessed_on", "archived_url")
+
+
+def create_claim(
+    article: Article,
+    *,
+    by: User,
+    verdict: str,
+    start: int | None = None,
+    end: int | None = None,
+    exact: str | None = None,
+    prefix: str | None = None,
+    suffix: str | None = None,
+    speaker: str = "",
+    note: str = "",
+    sources: Iterable[Mapping[str, Any]] = (),
+    expected_revision: int | None = None,
+) -> Claim:
+    """Mark a span of an article as a claim, with its verdict, speaker, note and sources.
+
+    The span is given by offsets, by its quote, or both (see anchoring.selectors_for_claim); the
+    server computes prefix and suffix. `expected_revision` is the text revision the client selected
+    in: if the article was revised since, its offsets would point at other words, so it is refused.
+    """
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        _check_revision(article, expected_revision)
+        selectors = _claim_selectors(article, start=start, end=end, exact=exact, prefix=prefix, suffix=suffix)
+        claim = Claim(
+            article=article,
+            **_selector_fields(selectors),
+            anchor_state=Claim.AnchorState.ANCHORED,
+            anchored_revision=article.text_revision,
+            verdict=verdict,
+            speaker=sanitize.clean_plain_text(speaker).strip(),
+            note=sanitize.clean_plain_text(note).strip(),
+            created_by=by,
+            updated_by=by,
+        )
+        _validate(claim, exclude=["article", "created_by", "updated_by"])
+        claim._history_user = by
+        claim.save()
+        _replace_sources(claim, sources, by=by)
+    return claim
+
+
+def update_claim(
+    claim: Claim,
+    *,
+    by: User,
+    version: int,
+    changes: Mapping[str, Any],
+    expected_revision: int | None = None,
+) -> Claim:
+    """Change a claim's anchor, verdict, speaker, note or sources, if nobody changed it since `version`.
+
+    The version check is part of the UPDATE itself, so of two concurrent edits exactly one wins and the
+    other gets a "precondition_failed" error: nothing is overwritten silently. Moving the anchor (also to
+    re-attach an orphan) validates it like a new claim.
+    """
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=claim.article_id)
+        fields: dict[str, Any] = {}
+        if {"start", "end", "exact"} & changes.keys():
+            _check_revision(article, expected_revision)
+            selectors = _claim_selectors(
+                article,
+                start=changes.get("start"),
+                end=changes.get("end"),
+                exact=changes.get("exact"),
+                prefix=changes.get("prefix"),
+                suffix=changes.get("suffix"),
+            )
+            fields |= _selector_fields(selectors)
+            fields |= {"anchor_state": Claim.AnchorState.ANCHORED, "anchored_revision": article.text_revision}
+        if "verdict" in changes:
+            fields["verdict"] = changes["verdict"]
+        for name in CLAIM_TEXT_FIELDS:
+            if name in changes:
+                fields[name] = sanitize.clean_plain_text(changes[name] or "").strip()
+        candidate = Claim(**{**_claim_values(claim), **fields})
+        _validate(candidate, exclude=["article", "created_by", "updated_by"])
+
+        updated = Claim.objects.filter(pk=claim.pk, version=version).update(
+            **fields, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
+        )
+        if not updated:
+            raise DomainError(
+                "Someone else changed this claim since you loaded it; reload it to see their changes.",
+                code="precondition_failed",
+                field="version",
+            )
+        claim.refresh_from_db()
+        if "sources" in changes:
+            _replace_sources(claim, changes["sources"], by=by)
+        _record_history(claim, by=by, reason="Edited")
+    return claim
+
+
+def _check_revision(article: Article, expected_revision: int | None) -> None:
+    if expected_revision is not None and expected_revision != article.text_revision:
+        raise DomainError(
+            f"The article was revised (now revision {article.text_revision}, you had {expected_revision}); "
+            "reload it and select the words again.",
+            code="conflict",
+            field="article_revision",
+        )
+
+
+def _claim_selectors(article: Article, **given: Any) -> anchoring.Selectors:
+    try:
+        return anchoring.selectors_for_claim(article.body_text, **given)
+    except anchoring.AnchorError as error:
+        raise DomainError(str(error), field=error.field) from None
+
+
+def _selector_fields(selectors: anchoring.Selectors) -> dict[str, Any]:
+    return asdict(selectors)
+
+
+def _claim_values(claim: Claim) -> dict[str, Any]:
+    return {field.attname: getattr(claim, field.attname) for field in Claim._meta.concrete_fields}
+
+
+def _validate(instance: Claim | Source, *, exclude: list[str], prefix: str = "") -> None:
+    """Field rules of the model (choices, URL schemes, lengths) as one DomainError naming the field."""
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        name, messages = next(iter(error.message_dict.items()))
+        raise DomainError(f"{name}: {' '.join(messages)}", field=f"{prefix}{name}") from None
+
+
+def _replace_sources(claim: Claim, sources: Iterable[Mapping[str, Any]], *, by: User) -> None:
+    """Make the claim's sources exactly `sources`: rows with a known id are updated, others created."""
+    existing = {source.pk: source for source in claim.sources.all()}
+    keep = set()
+    for index, given in enumerate(sources):
+        source = existing.get(given.get("id")) or Source(claim=claim)
+        for name in SOURCE_FIELDS:
+            if name in given:
+                value = given[name]
+                setattr(source, name, sanitize.clean_plain_text(value).strip() if isinstance(value, str) else value)
+        _validate(source, exclude=["claim"], prefix=f"sources[{index}].")
+        source._history_user = by
+        source.save()
+        keep.add(source.pk)
+    for pk, source in existing.items():
+        if pk not in keep:
+            source._history_user = by
+            source.delete()
+
+
+def _record_history(claim: Claim, *, by: User | None, reason: str) -> None:
+    claim._history_user = by
+    claim._change_reason = reason
+    Claim.history.bulk_history_create([claim], update=True)
+
+
+# Revising an article.
+
+
+@dataclass(frozen=True)
+class ClaimOutcome:
+    claim: int
+    state: str  # anchored, relocated, changed (relocated to edited words) or orphaned
+    start: int
+    end: int
+    exact: str
+    previous_exact: str
+    score: float
+    review_state: str
+    sent_back_for_review: bool
+
+
+@dataclass(frozen=True)
+class RevisionReport:
+    article: int
+    revision: int
+    changed: bool
+    outcomes: tuple[ClaimOutcome, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        states = ("anchored", "relocated", "changed", "orphaned")
+        return {state: sum(outcome.state == state for outcome in self.outcomes) for state in states}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article,
+            "revision": self.revision,
+            "changed": self.changed,
+            "counts": self.counts(),
+            "claims": [asdict(outcome) for outcome in self.outcomes],
+        }
+
+
+def revise_article(
+    article: Article,
+    new_html: str,
+    *,
+    by: User | None,
+    reason: str = "",
+    expected_revision: int | None = None,
+) -> RevisionReport:
+    """Replace an article's text and re-anchor every claim, in one transaction. Nothing is deleted.
+
+    A claim found with the same words stays as it was (an approved one stays approved); one whose words
+    were edited is moved to the new words and, if it was approved, goes back to pending review; one that
+    cannot be found becomes an orphan that keeps its last quote, its sources and its history. The
+    previous text is kept as an ArticleRevision with the report, and every outcome is written to the
+    claim's history.
+    """
+    body = article_text_fields(new_html)
+    body_html, body_text = body["body_html"], body["body_text"]
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if expected_revision is not None and expected_revision != article.text_revision:
+            raise DomainError(
+                f"The article was revised by someone else (now revision {article.text_revision}); "
+                "reload it and apply your correction again.",
+                code="precondition_failed",
+                field="text_revision",
+            )
+        if body_html == article.body_html:
+            return RevisionReport(article.pk, article.text_revision, changed=False)
+
+        number = article.text_revision + 1
+        revision = ArticleRevision.objects.create(
+            article=article,
+            number=number,
+            previous_body_html=article.body_html,
+            previous_body_text=article.body_text,
+            previous_text_hash=article.text_hash,
+            revised_by=by,
+            reason=sanitize.clean_plain_text(reason).strip()[:300],
+        )
+        claims = list(article.claims.select_for_update().order_by("pk"))
+        resolutions = anchoring.reanchor(body_text, [_selectors_of(claim) for claim in claims])
+        outcomes = [
+            _apply_resolution(claim, resolution, body_text, number)
+            for claim, resolution in zip(claims, resolutions, strict=True)
+        ]
+        now = timezone.now()
+        for claim in claims:
+            claim.updated_at = now
+            claim._history_user = by
+        Claim.objects.bulk_update(claims, [*REANCHOR_FIELDS, "updated_at"], batch_size=500)
+        Claim.history.bulk_history_create(claims, update=True, default_date=now, batch_size=500)
+
+        article.body_html, article.body_text, article.text_hash = body_html, body_text, body["text_hash"]
+        article.text_revision = number
+        article._history_user = by
+        article._change_reason = f"Revision {number}" + (f": {revision.reason}" if revision.reason else "")
+        article.save()
+        report = RevisionReport(article.pk, number, changed=True, outcomes=tuple(outcomes))
+        revision.report = report.as_dict()
+        revision.save(update_fields=["report"])
+    return report
+
+
+REANCHOR_FIELDS = [
+    "start", "end", "exact", "prefix", "suffix", "anchor_state", "anchored_revision", "review_state", "version",
+]  # fmt: skip
+
+
+def _selectors_of(claim: Claim) -> anchoring.Selectors:
+    return anchoring.Selectors(claim.start, claim.end, claim.exact, claim.prefix, claim.suffix)
+
+
+def _apply_resolution(claim: Claim, resolution: anchoring.Resolution, body_text: str, number: int) -> ClaimOutcome:
+    """Set the claim's new anchor and, where its words changed or vanished, send it back for review."""
+    previous_exact, before = claim.exact, _claim_values(claim)
+    was_approved = claim.review_state == Claim.ReviewState.APPROVED
+    if resolution.is_orphaned:
+        claim.anchor_state = Claim.AnchorState.ORPHANED
+        state = "orphaned"
+        message = f"Revision {number}: the quote was not found; kept as an orphan with its last quote."
+    else:
+        selectors = anchoring.build_selectors(body_text, resolution.start, resolution.end)
+        for name, value in asdict(selectors).items():
+            setattr(claim, name, value)
+        claim.anchored_revision = number
+        claim.anchor_state = Claim.AnchorState(resolution.state)
+        state = "changed" if selectors.exact != previous_exact else resolution.state
+        message = {
+            "anchored": f"Revision {number}: the quote is unchanged and in place.",
+            "relocated": f"Revision {number}: the quote is unchanged; it moved to {selectors.start}-{selectors.end}.",
+            "changed": f"Revision {number}: the quote was edited, from “{previous_exact}” to “{selectors.exact}” "
+            f"(similarity score {resolution.score:.2f}).",
+        }[state]
+    sent_back = was_approved and state in {"changed", "orphaned"}
+    if sent_back:
+        claim.review_state = Claim.ReviewState.PENDING
+        message += " Its approval was withdrawn: it needs review again."
+    if any(
+        getattr(claim, name) != before[name] for name in REANCHOR_FIELDS if name not in {"version", "anchored_revision"}
+    ):
+        claim.version += 1
+    claim._change_reason = message
+    return ClaimOutcome(
+        claim=claim.pk,
+        state=state,
+        start=claim.start,
+        end=claim.end,
+        exact=claim.exact,
+        previous_exact=previous_exact,
+        score=resolution.score,
+        review_state=claim.review_state,
+        sent_back_for_review=sent_back,
+    )

@@ -8,6 +8,7 @@ algorithm, in the same <div> context the article page renders it in.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Iterator
@@ -72,3 +73,8 @@ def title_from_text(body_text: str, limit: int = 80) -> str:
     if len(first) <= limit:
         return first
     return first[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—- ") + "…"
+
+
+def text_hash(body_text: str) -> str:
+    """SHA-256 of the text, so a client can tell cheaply whether the text it holds is current."""
+    return hashlib.sha256(body_text.encode("utf-8")).hexdigest()

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from annotations.models import Article, Claim, Review, Source
 from annotations.sanitize import clean_article_html
-from annotations.text import text_of
+from annotations.text import text_hash, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_ARTICLES = json.loads((ROOT / "fixtures" / "articles.json").read_text())
@@ -20,6 +20,11 @@ FIXTURE_ARTICLES = json.loads((ROOT / "fixtures" / "articles.json").read_text())
 @pytest.mark.parametrize("entry", FIXTURE_ARTICLES, ids=lambda e: e["fields"]["slug"][:40])
 def test_fixture_body_text_is_the_text_of_its_html(entry):
     assert entry["fields"]["body_text"] == text_of(entry["fields"]["body_html"])
+
+
+@pytest.mark.parametrize("entry", FIXTURE_ARTICLES, ids=lambda e: e["fields"]["slug"][:40])
+def test_fixture_text_hash_is_the_hash_of_its_text(entry):
+    assert entry["fields"]["text_hash"] == text_hash(entry["fields"]["body_text"])
 
 
 @pytest.mark.parametrize("entry", FIXTURE_ARTICLES, ids=lambda e: e["fields"]["slug"][:40])

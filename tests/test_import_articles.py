@@ -113,16 +113,19 @@ def test_changed_file_updates_the_article_with_the_same_original_url(tmp_path):
     assert "body_html" in output
 
 
-def test_new_text_for_an_article_with_claims_is_refused_and_nothing_changes(tmp_path):
+def test_new_text_for_an_article_with_claims_is_a_revision_that_re_anchors_them(tmp_path):
     run_import(MOSCOW_TIMES)
     article = Article.objects.get()
-    make_claim(article, exact="Kremlin critic Alexei Navalny")
+    claim = make_claim(article, exact="Team Navalny lawyer Vadim Kobzev")
     revised = tmp_path / "revised.txt"
     revised.write_text(MOSCOW_TIMES.read_text().replace("Kremlin critic", "Opposition leader"))
-    with pytest.raises(CommandError, match="re-anchored"):
-        run_import(revised)
+    run_import(revised)
     article.refresh_from_db()
-    assert "Kremlin critic Alexei Navalny" in article.body_text
+    claim.refresh_from_db()
+    assert article.text_revision == 2
+    assert article.revisions.get().previous_body_text.count("Kremlin critic Alexei Navalny") == 1
+    assert article.body_text[claim.start : claim.end] == "Team Navalny lawyer Vadim Kobzev"
+    assert claim.anchor_state == "relocated"
 
 
 @pytest.mark.parametrize(
