@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SEEDS := fixtures/seeds
 
-.PHONY: run test install lint format fixtures browser clean
+.PHONY: run test bench install lint format fixtures browser clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ browser:
 		echo "Installing Chromium for the browser tests (apt-get)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
+
+# Every benchmark; rewrites docs/benchmarks.md and fails when a target is missed.
+bench: install
+	$(BIN)/python -m benchmarks.run
 
 lint: install
 	$(BIN)/ruff check .

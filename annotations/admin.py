@@ -102,11 +102,11 @@ class ClaimAdmin(SimpleHistoryAdmin):
     search_fields = ["exact", "speaker", "note", "sources__title", "article__title"]
     list_select_related = ["article"]
     readonly_fields = [
-        "article", "start", "end", "exact", "prefix", "suffix", "anchor_state", "review_state",
+        "article", "start", "end", "exact", "prefix", "suffix", "anchor_state", "anchored_revision", "review_state",
         "created_by", "updated_by", "created_at", "updated_at", "version",
     ]  # fmt: skip
     fields = [
-        "article", ("start", "end", "anchor_state"), "exact", ("prefix", "suffix"),
+        "article", ("start", "end", "anchor_state", "anchored_revision"), "exact", ("prefix", "suffix"),
         ("verdict", "review_state"), "speaker", "note",
         ("created_by", "created_at"), ("updated_by", "updated_at"), "version",
     ]  # fmt: skip

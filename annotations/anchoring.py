@@ -288,23 +288,38 @@ def _occurrences(text: str, exact: str) -> Iterable[int]:
 
 
 def _fuzzy_candidate(text: str, selectors: Selectors, expected: int) -> _Candidate | None:
-    """The best changed passage near the expected place, or else anywhere in the text."""
+    """The best changed passage near the expected place, or else wherever pieces of the quote survive."""
     length = len(selectors.exact)
     margin = 2 * length + 256
     near = (max(0, expected - margin), min(len(text), expected + length + margin))
-    for low, high in (near, (0, len(text))):
-        spans = _aligned_spans(text, low, high, selectors.exact)
-        if (low, high) == near:
-            spans |= {
-                _between_context(text, low, high, selectors),
-                _refine(text, expected, expected + length, selectors.exact),
-            }
-        spans = {_trim(text, s, e, selectors.exact) for s, e in spans if 0 <= s < e <= len(text)}
-        scored = [_score(text, s, e, selectors, expected) for s, e in spans if text[s:e].strip()]
-        accepted = [c for c in scored if _is_acceptable_change(c)]
-        if accepted:
-            return max(accepted, key=lambda c: c.score)
-    return None
+    spans = _aligned_spans(text, *near, selectors.exact)
+    spans |= {_between_context(text, *near, selectors), _refine(text, expected, expected + length, selectors.exact)}
+    best = _best_change(text, spans, selectors, expected)
+    # Elsewhere is searched for long quotes only: a short one, edited and moved, would too often match
+    # words that merely look alike.
+    if best is None and length >= MIN_CONTEXT_FREE_LENGTH:
+        spans = set().union(
+            *(_aligned_spans(text, low, high, selectors.exact) for low, high in _seed_regions(text, selectors.exact))
+        )
+        best = _best_change(text, spans, selectors, expected)
+    return best
+
+
+def _best_change(text: str, spans: set[tuple[int, int]], selectors: Selectors, expected: int) -> _Candidate | None:
+    spans = {_trim(text, s, e, selectors.exact) for s, e in spans if 0 <= s < e <= len(text)}
+    scored = [_score(text, s, e, selectors, expected) for s, e in spans if text[s:e].strip()]
+    return max((c for c in scored if _is_acceptable_change(c)), key=lambda c: c.score, default=None)
+
+
+def _seed_regions(text: str, exact: str, seed: int = 16, limit: int = 20) -> list[tuple[int, int]]:
+    """Regions of the text where an unchanged piece of the quote still occurs (seed and extend)."""
+    regions = set()
+    for offset in sorted({0, len(exact) // 4, len(exact) // 2, 3 * len(exact) // 4, max(0, len(exact) - seed)}):
+        piece = exact[offset : offset + seed]
+        for found in list(_occurrences(text, piece))[:limit]:
+            start = found - offset
+            regions.add((max(0, start - len(exact)), min(len(text), start + 2 * len(exact))))
+    return sorted(regions)
 
 
 def _is_acceptable_change(candidate: _Candidate) -> bool:

@@ -191,3 +191,16 @@ def test_locate_quote_refuses_an_ambiguous_quote_unless_context_decides():
 def test_locate_quote_refuses_missing_or_blank_quotes(exact):
     with pytest.raises(AnchorError):
         locate_quote(TEXT, exact)
+
+
+def test_long_quote_moved_and_edited_is_found_where_pieces_of_it_survive():
+    paragraphs = [f"Paragraph {n} says something about the budget of year {2000 + n}." for n in range(40)]
+    quote = "The mayor promised that the new bridge would cost no more than four million euros in total."
+    text = "\n".join([*paragraphs[:5], quote, *paragraphs[5:]])
+    start = text.index(quote)
+    selectors = build_selectors(text, start, start + len(quote))
+    edited = quote.replace("four million", "five million")
+    new_text = "\n".join([*paragraphs, edited])
+    resolution = resolve(new_text, selectors)
+    assert (resolution.state, resolution.exact) == (RELOCATED, edited)
+    assert resolution.start == new_text.index(edited)

@@ -1,0 +1,103 @@
+"""`make bench`: run every benchmark and rewrite docs/benchmarks.md. Exits 1 when a target is missed."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks import anchoring as anchoring_bench
+from benchmarks import revise_service
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+ANCHORING_TARGET = 1.0  # seconds for 2,000 claims on 100 KB (issue: anchoring)
+SERVICE_TARGET = 1.0  # seconds for the whole revision with its database writes (our own target)
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    database = "PostgreSQL (DATABASE_URL)" if os.environ.get("DATABASE_URL") else f"SQLite {sqlite3.sqlite_version}"
+    return (
+        f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; {database}; "
+        f"commit {commit or 'uncommitted'}; {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def figure(seconds: list[float]) -> str:
+    return f"{statistics.median(seconds):.3f} s (min {min(seconds):.3f}, max {max(seconds):.3f}, {len(seconds)} runs)"
+
+
+def main() -> int:
+    missed = []
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (benchmarks/run.py); do not edit by hand. Each time is the median of several runs,",
+        "with min and max. A missed target makes `make bench` fail.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "## Re-anchoring (annotations/anchoring.py)",
+        "",
+        "A 100 KB article built from the seed articles' vocabulary, with 2,000 claims of 3 to 20 words (they overlap),",
+        "revised by word edits (replace, delete or insert) at random positions. A claim *survived* when none of its",
+        "words was edited; it must be found at exactly its new offsets. A claim *edited* had some of its words changed;",
+        "it is either relocated to a span overlapping its words' new place, or orphaned, and never put elsewhere.",
+        "",
+        "| revision | time for 2,000 claims | target | survived: recovered at the right words | wrongly placed | edited: relocated in place / elsewhere / orphaned | fully deleted: orphaned |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, outcome in anchoring_bench.cases():
+        median = statistics.median(outcome.seconds)
+        ok = median < ANCHORING_TARGET and outcome.recovered == outcome.survived and outcome.wrong == 0
+        ok = ok and outcome.edited_elsewhere == 0 and outcome.deleted_orphaned == outcome.deleted
+        if not ok:
+            missed.append(f"re-anchoring, {name}")
+        share = f"{outcome.recovered}/{outcome.survived} ({100 * outcome.recovered / max(1, outcome.survived):.1f}%)"
+        lines.append(
+            f"| {name} | {figure(outcome.seconds)} | < {ANCHORING_TARGET:.0f} s, all survivors recovered, none misplaced "
+            f"{'(met)' if ok else '**(missed)**'} | {share} | {outcome.wrong + outcome.edited_elsewhere} | "
+            f"{outcome.edited_in_place} / {outcome.edited_elsewhere} / {outcome.edited_orphaned} of {outcome.edited} | "
+            f"{outcome.deleted_orphaned}/{outcome.deleted} |"
+        )
+    lines += [
+        "",
+        "## Revising an article (services.revise_article)",
+        "",
+        "The same article and 2,000 claims in the database; the whole service: sanitize and extract the text,",
+        "re-anchor, update the claims, write 2,000 history entries and the revision, in one transaction. Runs alternate",
+        "between the revised and the original text.",
+        "",
+        "| revision | time | target |",
+        "| --- | --- | --- |",
+    ]
+    for name, seconds in revise_service.measure().items():
+        ok = statistics.median(seconds) < SERVICE_TARGET
+        if not ok:
+            missed.append(f"revise_article, {name}")
+        lines.append(f"| {name} | {figure(seconds)} | < {SERVICE_TARGET:.0f} s {'(met)' if ok else '**(missed)**'} |")
+    DOC.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    if missed:
+        print("Targets missed: " + "; ".join(missed), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
