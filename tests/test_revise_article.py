@@ -182,8 +182,9 @@ def test_revise_command_refuses_unknown_article_or_empty_file(article, tmp_path)
         call_command("revise_article", str(article.pk), str(empty))
 
 
-def test_editing_the_body_in_the_admin_runs_the_revision(article, client):
-    admin = make_user("chief", is_staff=True, is_superuser=True)
+@pytest.mark.parametrize("role", ["Editors", "Admins"])
+def test_editing_the_body_in_the_admin_runs_the_revision(article, client, role):
+    admin = make_user("chief", role=role, is_staff=True)
     client.force_login(admin)
     url = f"/admin/annotations/article/{article.pk}/change/"
     form = {

@@ -13,11 +13,12 @@ from simple_history.utils import get_history_model_for_model
 from annotations import roles
 from annotations.models import Article, Claim, Source
 
-# Demo accounts: (username, password, role, is_superuser). Never created in production mode.
+# Demo accounts: (username, password, role, is_staff, is_superuser). Never created in production mode.
+# The editor is staff so they can correct articles in the admin.
 DEMO_USERS = [
-    ("editor", "editor-demo", roles.EDITORS, False),
-    ("reviewer", "reviewer-demo", roles.REVIEWERS, False),
-    ("admin", "admin-demo", roles.ADMINS, True),
+    ("editor", "editor-demo", roles.EDITORS, True, False),
+    ("reviewer", "reviewer-demo", roles.REVIEWERS, False, False),
+    ("admin", "admin-demo", roles.ADMINS, True, True),
 ]
 
 
@@ -39,14 +40,14 @@ class Command(BaseCommand):
                     self.style.SUCCESS(f"Loaded {Article.objects.count()} articles and {Claim.objects.count()} claims.")
                 )
         self.stdout.write("Demo sign-ins (development only):")
-        for username, password, role, _ in DEMO_USERS:
+        for username, password, role, *_ in DEMO_USERS:
             self.stdout.write(f"  {role[:-1].lower():<9} {username} / {password}")
 
     def _create_users(self) -> None:
         User = get_user_model()
-        for username, password, role, is_superuser in DEMO_USERS:
+        for username, password, role, is_staff, is_superuser in DEMO_USERS:
             user, created = User.objects.get_or_create(
-                username=username, defaults={"is_staff": is_superuser, "is_superuser": is_superuser}
+                username=username, defaults={"is_staff": is_staff, "is_superuser": is_superuser}
             )
             if created:
                 user.set_password(password)
