@@ -2,13 +2,74 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from annotations.models import Article
+from annotations import roles
+from annotations.models import Article, Claim, Source
 
 
-def article_list() -> QuerySet[Article]:
+def visible_claims_filter(user, prefix: str = "") -> Q:
+    """Anonymous readers (and accounts without a newsroom role) see approved claims only."""
+    if roles.sees_unpublished_claims(user):
+        return Q()
+    return Q(**{f"{prefix}review_state": Claim.ReviewState.APPROVED})
+
+
+def article_list(user=None) -> QuerySet[Article]:
     """Articles newest first, each with its number of claims (one query for the whole list)."""
-    return Article.objects.annotate(claim_count=Count("claims")).order_by(
-        F("published_on").desc(nulls_last=True), "title", "pk"
+    return Article.objects.annotate(
+        claim_count=Count("claims", filter=visible_claims_filter(user, "claims__"))
+    ).order_by(F("published_on").desc(nulls_last=True), "title", "pk")
+
+
+def articles_with_counts(user) -> QuerySet[Article]:
+    """Articles with the number of visible claims by verdict and by review state, in the same query."""
+    visible = visible_claims_filter(user, "claims__")
+    counts = {
+        f"verdict_{verdict}": Count("claims", filter=visible & Q(claims__verdict=verdict))
+        for verdict in Claim.Verdict.values
+    } | {
+        f"state_{state}": Count("claims", filter=visible & Q(claims__review_state=state))
+        for state in Claim.ReviewState.values
+    }
+    return article_list(user).annotate(**counts)
+
+
+def claims_visible_to(user) -> QuerySet[Claim]:
+    """Claims the user may read, with what a claim's JSON needs: article, authors and sources.
+
+    select_related saves one query per claim for the article and each user; the Prefetch loads every
+    claim's sources in one more query, however many claims the page has.
+    """
+    return (
+        Claim.objects.filter(visible_claims_filter(user))
+        .select_related("article", "created_by", "updated_by")
+        .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("pk")))
     )
+
+
+HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+HISTORY_IGNORED_FIELDS = ["updated_at", "created_at"]
+
+
+def claim_history(claim: Claim) -> list[dict]:
+    """The claim's history, oldest first: who, when, why, and each field that changed (old and new)."""
+    records = list(claim.history.select_related("history_user").order_by("history_date", "history_id"))
+    entries, previous = [], None
+    for record in records:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=HISTORY_IGNORED_FIELDS)
+            changes = [{"field": change.field, "old": change.old, "new": change.new} for change in delta.changes]
+        entries.append(
+            {
+                "at": record.history_date,
+                "by": record.history_user.get_username() if record.history_user else None,
+                "action": HISTORY_ACTIONS[record.history_type],
+                "reason": record.history_change_reason,
+                "changes": changes,
+                "version": record.version,
+            }
+        )
+        previous = record
+    return entries

@@ -1,4 +1,4 @@
-"""The newsroom roles, as Django groups, and the permissions each one holds."""
+"""The newsroom roles, as Django groups, the permissions each one holds, and who holds which."""
 
 from __future__ import annotations
 
@@ -20,3 +20,35 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "add_review", "review_claim",
     ],
 }  # fmt: skip
+
+ROLES = (EDITORS, REVIEWERS, ADMINS)
+
+
+def roles_of(user) -> frozenset[str]:
+    """The newsroom roles a user holds (superusers count as admins), cached on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_newsroom_roles", None)
+    if cached is None:
+        names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        if user.is_superuser:
+            names.add(ADMINS)
+        cached = user._newsroom_roles = frozenset(names)
+    return cached
+
+
+def is_admin(user) -> bool:
+    return ADMINS in roles_of(user)
+
+
+def is_editor(user) -> bool:
+    return bool({EDITORS, ADMINS} & roles_of(user))
+
+
+def is_reviewer(user) -> bool:
+    return bool({REVIEWERS, ADMINS} & roles_of(user))
+
+
+def sees_unpublished_claims(user) -> bool:
+    """Anyone with a newsroom role sees drafts and pending claims; everyone else sees approved ones only."""
+    return bool(roles_of(user))

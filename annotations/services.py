@@ -12,9 +12,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from annotations import anchoring, sanitize, text
+from annotations import anchoring, roles, sanitize, text
 from annotations.ingest import ArticleInput
-from annotations.models import Article, ArticleRevision, Claim, Source
+from annotations.models import Article, ArticleRevision, Claim, Review, Source
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -150,6 +150,8 @@ def create_claim(
     server computes prefix and suffix. `expected_revision` is the text revision the client selected
     in: if the article was revised since, its offsets would point at other words, so it is refused.
     """
+    if not roles.is_editor(by):
+        raise DomainError("Only editors can create claims.", code="forbidden")
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         _check_revision(article, expected_revision)
@@ -186,6 +188,7 @@ def update_claim(
     other gets a "precondition_failed" error: nothing is overwritten silently. Moving the anchor (also to
     re-attach an orphan) validates it like a new claim.
     """
+    check_can_edit(claim, by)
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=claim.article_id)
         fields: dict[str, Any] = {}
@@ -209,19 +212,159 @@ def update_claim(
         candidate = Claim(**{**_claim_values(claim), **fields})
         _validate(candidate, exclude=["article", "created_by", "updated_by"])
 
-        updated = Claim.objects.filter(pk=claim.pk, version=version).update(
+        # The state is part of the condition too: a claim submitted or approved meanwhile is not edited.
+        updated = Claim.objects.filter(pk=claim.pk, version=version, review_state__in=EDITABLE_STATES).update(
             **fields, version=F("version") + 1, updated_by=by, updated_at=timezone.now()
         )
         if not updated:
-            raise DomainError(
-                "Someone else changed this claim since you loaded it; reload it to see their changes.",
-                code="precondition_failed",
-                field="version",
-            )
+            raise _stale(claim)
         claim.refresh_from_db()
         if "sources" in changes:
             _replace_sources(claim, changes["sources"], by=by)
         _record_history(claim, by=by, reason="Edited")
+    return claim
+
+
+EDITABLE_STATES = (Claim.ReviewState.DRAFT, Claim.ReviewState.CHANGES_REQUESTED, Claim.ReviewState.PENDING)
+
+
+def check_can_edit(claim: Claim, by: User) -> None:
+    """Editors edit their own drafts and the claims sent back to them; admins edit any claim not approved."""
+    if claim.review_state == Claim.ReviewState.APPROVED:
+        raise DomainError("This claim is approved and locked; a reviewer must reopen it first.", code="conflict")
+    if roles.is_admin(by):
+        return
+    if not roles.is_editor(by):
+        raise DomainError("Only editors can change claims.", code="forbidden")
+    if claim.created_by_id != by.pk:
+        raise DomainError("Editors can change only their own claims.", code="forbidden")
+    if claim.review_state == Claim.ReviewState.PENDING:
+        raise DomainError(
+            "This claim is waiting for review; it can be changed once a reviewer sends it back.", code="conflict"
+        )
+
+
+def delete_claim(claim: Claim, *, by: User, version: int) -> None:
+    """Delete a claim the user may edit, if nobody changed it since `version`. Its history keeps the deletion."""
+    check_can_edit(claim, by)
+    with transaction.atomic():
+        current = Claim.objects.select_for_update().filter(pk=claim.pk, version=version).first()
+        if current is None:
+            raise _stale(claim)
+        for source in current.sources.all():
+            source._history_user = by
+            source.delete()
+        current._history_user = by
+        current.delete()
+
+
+def _stale(claim: Claim) -> DomainError:
+    return DomainError(
+        "Someone else changed this claim since you loaded it; reload it to see their changes.",
+        code="precondition_failed",
+        field="version",
+    )
+
+
+# Review workflow.
+
+SUBMITTABLE_STATES = (Claim.ReviewState.DRAFT, Claim.ReviewState.CHANGES_REQUESTED)
+REQUIRED_STANCE = {
+    Claim.Verdict.VERIFIED: (Source.Stance.SUPPORTS, "A verified claim needs at least one source that supports it."),
+    Claim.Verdict.DISPUTED: (
+        Source.Stance.CONTRADICTS,
+        "A disputed claim needs at least one source that contradicts it.",
+    ),
+    Claim.Verdict.ATTRIBUTED: (
+        Source.Stance.ORIGIN,
+        "An attributed claim needs its origin: a source where the speaker said it.",
+    ),
+}
+
+
+def submit_claim(claim: Claim, *, by: User, comment: str = "") -> Claim:
+    """Send a draft (or a claim sent back) for review, once its verdict is backed as the verdict requires."""
+    if claim.review_state not in SUBMITTABLE_STATES:
+        raise DomainError(
+            f"Only drafts and claims sent back can be submitted; this one is {claim.get_review_state_display().lower()}.",
+            code="conflict",
+        )
+    check_can_edit(claim, by)
+    stance, message = REQUIRED_STANCE[Claim.Verdict(claim.verdict)]
+    if claim.verdict == Claim.Verdict.ATTRIBUTED and not claim.speaker:
+        raise DomainError("An attributed claim needs its speaker.", field="speaker")
+    if not claim.sources.filter(stance=stance).exists():
+        raise DomainError(message, field="sources")
+    return _transition(
+        claim,
+        by=by,
+        from_states=SUBMITTABLE_STATES,
+        to=Claim.ReviewState.PENDING,
+        reason="Submitted for review",
+        comment=comment,
+    )
+
+
+def approve_claim(claim: Claim, *, by: User, comment: str = "") -> Claim:
+    """Approve a pending claim. The approver may be neither its author nor its last editor."""
+    _check_reviewer(claim, by)
+    if claim.review_state != Claim.ReviewState.PENDING:
+        raise DomainError("Only claims waiting for review can be approved.", code="conflict")
+    if by.pk in (claim.created_by_id, claim.updated_by_id):
+        raise DomainError("A claim needs a second pair of eyes: you wrote or last edited it.", code="forbidden")
+    return _transition(claim, by=by, from_states=[Claim.ReviewState.PENDING], to=Claim.ReviewState.APPROVED,
+                       reason="Approved", comment=comment, decision=Review.Decision.APPROVE)  # fmt: skip
+
+
+def request_changes(claim: Claim, *, by: User, comment: str) -> Claim:
+    """Send a pending claim back to its editor, saying what to change."""
+    _check_reviewer(claim, by)
+    if claim.review_state != Claim.ReviewState.PENDING:
+        raise DomainError("Only claims waiting for review can be sent back.", code="conflict")
+    if not sanitize.clean_plain_text(comment).strip():
+        raise DomainError("Say what needs to change: a comment is required.", field="comment")
+    return _transition(claim, by=by, from_states=[Claim.ReviewState.PENDING], to=Claim.ReviewState.CHANGES_REQUESTED,
+                       reason="Sent back", comment=comment, decision=Review.Decision.REQUEST_CHANGES)  # fmt: skip
+
+
+def reopen_claim(claim: Claim, *, by: User, comment: str) -> Claim:
+    """Unlock an approved claim and send it back to its editor; the reason is required."""
+    _check_reviewer(claim, by)
+    if claim.review_state != Claim.ReviewState.APPROVED:
+        raise DomainError("Only approved claims can be reopened.", code="conflict")
+    if not sanitize.clean_plain_text(comment).strip():
+        raise DomainError("Give the reason for reopening an approved claim.", field="comment")
+    return _transition(claim, by=by, from_states=[Claim.ReviewState.APPROVED], to=Claim.ReviewState.CHANGES_REQUESTED,
+                       reason="Reopened", comment=f"Reopened: {comment}", decision=Review.Decision.REQUEST_CHANGES)  # fmt: skip
+
+
+def _check_reviewer(claim: Claim, by: User) -> None:
+    if not roles.is_reviewer(by):
+        raise DomainError("Only reviewers can approve claims, send them back or reopen them.", code="forbidden")
+
+
+def _transition(
+    claim: Claim,
+    *,
+    by: User,
+    from_states: Iterable[str],
+    to: str,
+    reason: str,
+    comment: str = "",
+    decision: str | None = None,
+) -> Claim:
+    """Move the claim to `to` if it is still in one of `from_states` (checked by the UPDATE itself)."""
+    comment = sanitize.clean_plain_text(comment).strip()
+    with transaction.atomic():
+        moved = Claim.objects.filter(pk=claim.pk, review_state__in=list(from_states)).update(
+            review_state=to, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not moved:
+            raise DomainError("The claim's review state changed meanwhile; reload it.", code="conflict")
+        if decision:
+            Review.objects.create(claim=claim, reviewer=by, decision=decision, comment=comment)
+        claim.refresh_from_db()
+        _record_history(claim, by=by, reason=f"{reason}: {comment}" if comment else reason)
     return claim
 
 
@@ -330,6 +473,7 @@ def revise_article(
     reason: str = "",
     expected_revision: int | None = None,
 ) -> RevisionReport:
+    # `by` is None for commands run by the system (import, revise_article), which are trusted.
     """Replace an article's text and re-anchor every claim, in one transaction. Nothing is deleted.
 
     A claim found with the same words stays as it was (an approved one stays approved); one whose words
@@ -338,6 +482,8 @@ def revise_article(
     previous text is kept as an ArticleRevision with the report, and every outcome is written to the
     claim's history.
     """
+    if by is not None and not roles.is_editor(by):
+        raise DomainError("Only editors and admins can revise an article's text.", code="forbidden")
     body = article_text_fields(new_html)
     body_html, body_text = body["body_html"], body["body_text"]
     with transaction.atomic():

@@ -1,10 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 admin.site.site_header = "Factcheck administration"
 admin.site.site_title = "Factcheck"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("annotations.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api-auth/", include("rest_framework.urls")),
     path("", include("annotations.web.urls")),
 ]

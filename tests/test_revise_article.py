@@ -26,7 +26,7 @@ def article():
 
 @pytest.fixture
 def desk():
-    return make_user("desk")
+    return make_user("desk", role="Editors")
 
 
 def revise(article, old: str, new: str, by=None, **kwargs):

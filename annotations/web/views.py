@@ -9,9 +9,9 @@ from annotations import queries
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "annotations/article_list.html", {"articles": queries.article_list()})
+    return render(request, "annotations/article_list.html", {"articles": queries.article_list(request.user)})
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = get_object_or_404(queries.article_list(), slug=slug)
+    article = get_object_or_404(queries.article_list(request.user), slug=slug)
     return render(request, "annotations/article_detail.html", {"article": article})

@@ -1,0 +1,38 @@
+"""Filters and ordering of the claim list."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from annotations.models import Claim, Source
+
+
+class ClaimFilter(django_filters.FilterSet):
+    article = django_filters.NumberFilter(field_name="article_id")
+    verdict = django_filters.ChoiceFilter(choices=Claim.Verdict.choices)
+    review_state = django_filters.ChoiceFilter(choices=Claim.ReviewState.choices)
+    anchor_state = django_filters.ChoiceFilter(choices=Claim.AnchorState.choices)
+    speaker = django_filters.CharFilter(lookup_expr="icontains", max_length=200)
+    created_by = django_filters.CharFilter(field_name="created_by__username", max_length=150, help_text="A username.")
+    q = django_filters.CharFilter(
+        method="search", max_length=200, help_text="Words in the quote, note, speaker or source titles."
+    )
+    updated_after = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gt", help_text="Only claims changed after this time (ISO 8601), for sync."
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("start", "position"), ("created_at", "created"), ("updated_at", "updated")),
+        help_text="position, created or updated; prefix with - for descending.",
+    )
+
+    class Meta:
+        model = Claim
+        fields: list[str] = []
+
+    def search(self, claims: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
+        # A subquery for source titles keeps one row per claim (a join would repeat claims).
+        in_sources = Exists(Source.objects.filter(claim=OuterRef("pk"), title__icontains=value))
+        return claims.filter(
+            Q(exact__icontains=value) | Q(note__icontains=value) | Q(speaker__icontains=value) | in_sources
+        )

@@ -1,0 +1,140 @@
+"""Shapes of the API's JSON. Serializers check shape and types; services.py enforces the rules."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from annotations.models import Article, Claim, Source
+
+
+class StrictFieldsMixin:
+    """Unknown fields are an error, not silently dropped: a typo or a forged `review_state` is refused."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.fields)
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown or read-only field."] for name in sorted(unknown)})
+        return super().to_internal_value(data)
+
+
+class SourceSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False, help_text="Give the id of an existing source to keep it.")
+
+    class Meta:
+        model = Source
+        fields = ["id", "url", "title", "publisher", "kind", "stance", "quoted_text", "accessed_on", "archived_url"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim as clients read it."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:claim-detail")
+    sources = SourceSerializer(many=True, read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    article_revision = serializers.IntegerField(
+        source="anchored_revision", read_only=True, help_text="The article text revision the offsets refer to."
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "url", "article", "start", "end", "exact", "prefix", "suffix", "anchor_state", "article_revision",
+            "verdict", "speaker", "note", "review_state", "sources", "created_by", "updated_by", "created_at",
+            "updated_at", "version",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ClaimInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    """What a client may send to create or change a claim. Offsets, a quote, or both locate it."""
+
+    article = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all(), help_text="Required to create.")
+    start = serializers.IntegerField(required=False, min_value=0, max_value=10**9)
+    end = serializers.IntegerField(required=False, min_value=0, max_value=10**9)
+    exact = serializers.CharField(required=False, trim_whitespace=False, max_length=20_000)
+    prefix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=64)
+    suffix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=64)
+    verdict = serializers.ChoiceField(choices=Claim.Verdict.choices)
+    speaker = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    sources = SourceSerializer(many=True, required=False, max_length=50)
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="The version you read (or send If-Match)."
+    )
+    article_revision = serializers.IntegerField(
+        required=False, min_value=1, help_text="The article text revision your offsets were computed on."
+    )
+
+
+class CommentSerializer(StrictFieldsMixin, serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
+    claim_counts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "id", "url", "title", "slug", "byline", "publisher", "published_on", "source_url", "text_revision",
+            "text_hash", "claim_counts", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "total": {"type": "integer"},
+                "by_verdict": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "by_review_state": {"type": "object", "additionalProperties": {"type": "integer"}},
+            },
+        }
+    )
+    def get_claim_counts(self, article: Article) -> dict:
+        return {
+            "total": article.claim_count,
+            "by_verdict": {verdict: getattr(article, f"verdict_{verdict}") for verdict in Claim.Verdict.values},
+            "by_review_state": {state: getattr(article, f"state_{state}") for state in Claim.ReviewState.values},
+        }
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    page = serializers.SerializerMethodField(help_text="The article's page in the editor.")
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "page", "body_html", "body_text"]
+        read_only_fields = fields
+
+    def get_page(self, article: Article) -> str:
+        return self.context["request"].build_absolute_uri(reverse("web:article-detail", args=[article.slug]))
+
+
+class ArticleRevisionInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    body_html = serializers.CharField(trim_whitespace=False, max_length=2_000_000)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    text_revision = serializers.IntegerField(
+        required=False, min_value=1, help_text="The revision you corrected (or send If-Match)."
+    )
+
+
+class RevisionReportSerializer(serializers.Serializer):
+    article = serializers.IntegerField()
+    revision = serializers.IntegerField()
+    changed = serializers.BooleanField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    claims = serializers.ListField(child=serializers.DictField())
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    by = serializers.CharField(allow_null=True)
+    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    reason = serializers.CharField(allow_null=True)
+    changes = serializers.ListField(child=serializers.DictField())
+    version = serializers.IntegerField()

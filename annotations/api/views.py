@@ -1,0 +1,229 @@
+"""REST endpoints: parse the request, call a query or a service, present the result."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from annotations import queries, services
+from annotations.api import serializers
+from annotations.api.filters import ClaimFilter
+from annotations.api.pagination import Pagination
+from annotations.models import Article, Claim
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, description='The claim\'s ETag, as read (e.g. "claim-12-v3").'
+)
+_ETAG = re.compile(r'^(?:W/)?"?(?P<tag>[^"]*)"?$')
+
+
+def claim_etag(claim: Claim) -> str:
+    return f'"claim-{claim.pk}-v{claim.version}"'
+
+
+def article_etag(article: Article) -> str:
+    return f'"article-{article.pk}-r{article.text_revision}"'
+
+
+def expected_version(request: Request, claim: Claim, body_version: int | None) -> int:
+    """The version the client last read: from If-Match, else from the body's `version`; 428 without either."""
+    header = request.headers.get("If-Match", "").strip()
+    if header:
+        match = _ETAG.match(header.split(",")[0].strip())
+        tag = match["tag"] if match else ""
+        prefix = f"claim-{claim.pk}-v"
+        if not tag.startswith(prefix) or not tag[len(prefix) :].isdigit():
+            raise services.DomainError(
+                f"If-Match must be the claim's ETag as you read it, like {claim_etag(claim)}.",
+                code="precondition_failed",
+            )
+        return int(tag[len(prefix) :])
+    if body_version is not None:
+        return body_version
+    raise services.DomainError(
+        "Send the version you read: the If-Match header with the claim's ETag, or `version` in the body.",
+        code="precondition_required",
+    )
+
+
+def claim_response(request: Request, claim: Claim, status_code: int = status.HTTP_200_OK) -> Response:
+    claim = queries.claims_visible_to(request.user).get(pk=claim.pk)
+    data = serializers.ClaimSerializer(claim, context={"request": request}).data
+    return Response(data, status=status_code, headers={"ETag": claim_etag(claim)})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List articles with their claim counts"),
+    retrieve=extend_schema(summary="An article with its text"),
+)
+class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    pagination_class = Pagination
+
+    def get_queryset(self) -> QuerySet[Article]:
+        return queries.articles_with_counts(self.request.user)
+
+    def get_serializer_class(self):
+        return serializers.ArticleDetailSerializer if self.action == "retrieve" else serializers.ArticleSerializer
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = article_etag(self.get_object())
+        return response
+
+    @extend_schema(
+        summary="Revise the article's text; every claim is re-anchored",
+        request=serializers.ArticleRevisionInputSerializer,
+        responses={200: serializers.RevisionReportSerializer},
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, description="The article's ETag.")],
+    )
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        article = self.get_object()
+        given = serializers.ArticleRevisionInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        expected = given.validated_data.get("text_revision")
+        header = request.headers.get("If-Match", "").strip()
+        if header:
+            match = re.fullmatch(rf'(?:W/)?"?article-{article.pk}-r(\d+)"?', header)
+            if not match:
+                raise services.DomainError(
+                    f"If-Match must be the article's ETag, like {article_etag(article)}.", code="precondition_failed"
+                )
+            expected = int(match[1])
+        report = services.revise_article(
+            article,
+            given.validated_data["body_html"],
+            by=request.user,
+            reason=given.validated_data.get("reason", ""),
+            expected_revision=expected,
+        )
+        article.refresh_from_db()
+        return Response(report.as_dict(), headers={"ETag": article_etag(article)})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List claims (filter, search, order, page)"),
+    retrieve=extend_schema(summary="A claim with its sources"),
+)
+class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = serializers.ClaimSerializer
+    pagination_class = Pagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ClaimFilter
+
+    def get_queryset(self) -> QuerySet[Claim]:
+        return queries.claims_visible_to(self.request.user).order_by("article_id", "start", "end", "pk")
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        claim = self.get_object()
+        return Response(self.get_serializer(claim).data, headers={"ETag": claim_etag(claim)})
+
+    @extend_schema(
+        summary="Create a claim", request=serializers.ClaimInputSerializer, responses={201: serializers.ClaimSerializer}
+    )
+    def create(self, request: Request) -> Response:
+        given = serializers.ClaimInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = dict(given.validated_data)
+        data.pop("version", None)
+        claim = services.create_claim(
+            data.pop("article"), by=request.user, expected_revision=data.pop("article_revision", None), **data
+        )
+        return claim_response(request, claim, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a claim (needs If-Match or version)",
+        request=serializers.ClaimInputSerializer,
+        responses={200: serializers.ClaimSerializer, 412: OpenApiResponse(description="Changed by someone else")},
+        parameters=[IF_MATCH],
+    )
+    def partial_update(self, request: Request, pk: str, partial: bool = True) -> Response:
+        claim = self.get_object()
+        given = serializers.ClaimInputSerializer(data=request.data, partial=partial)
+        given.is_valid(raise_exception=True)
+        changes = dict(given.validated_data)
+        version = expected_version(request, claim, changes.pop("version", None))
+        expected_revision = changes.pop("article_revision", None)
+        if changes.pop("article", claim.article) != claim.article:
+            raise services.DomainError("A claim cannot move to another article.", field="article")
+        return self._precondition(request, claim, lambda: services.update_claim(
+            claim, by=request.user, version=version, changes=changes, expected_revision=expected_revision
+        ))  # fmt: skip
+
+    @extend_schema(summary="Replace a claim (needs If-Match or version)", request=serializers.ClaimInputSerializer,
+                   responses={200: serializers.ClaimSerializer}, parameters=[IF_MATCH])  # fmt: skip
+    def update(self, request: Request, pk: str) -> Response:
+        return self.partial_update(request, pk, partial=False)
+
+    @extend_schema(summary="Delete a claim (needs If-Match)", parameters=[IF_MATCH], responses={204: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        claim = self.get_object()
+        version = expected_version(request, claim, None)
+        self._precondition(request, claim, lambda: services.delete_claim(claim, by=request.user, version=version))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _precondition(self, request: Request, claim: Claim, change) -> Response:
+        """Run a change; on a stale version answer 412 with the claim as it is now, so nothing is lost."""
+        try:
+            changed = change()
+        except services.DomainError as error:
+            if error.code != "precondition_failed":
+                raise
+            current = self.get_queryset().filter(pk=claim.pk).first()
+            body = {"detail": error.message, "code": error.code}
+            if current is not None:
+                body["current"] = self.get_serializer(current).data
+            headers = {"ETag": claim_etag(current)} if current is not None else {}
+            return Response(body, status=status.HTTP_412_PRECONDITION_FAILED, headers=headers)
+        return claim_response(request, changed) if changed is not None else Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _review(self, request: Request, pk: str, transition) -> Response:
+        claim = self.get_object()
+        given = serializers.CommentSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        return claim_response(
+            request, transition(claim, by=request.user, comment=given.validated_data.get("comment", ""))
+        )
+
+    @extend_schema(
+        summary="Submit for review", request=serializers.CommentSerializer, responses={200: serializers.ClaimSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        return self._review(request, pk, services.submit_claim)
+
+    @extend_schema(
+        summary="Approve (reviewers)",
+        request=serializers.CommentSerializer,
+        responses={200: serializers.ClaimSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        return self._review(request, pk, services.approve_claim)
+
+    @extend_schema(summary="Send back with a comment (reviewers)", request=serializers.CommentSerializer,
+                   responses={200: serializers.ClaimSerializer})  # fmt: skip
+    @action(detail=True, methods=["post"], url_path="request-changes")
+    def request_changes(self, request: Request, pk: str) -> Response:
+        return self._review(request, pk, services.request_changes)
+
+    @extend_schema(summary="Reopen an approved claim with a reason (reviewers)", request=serializers.CommentSerializer,
+                   responses={200: serializers.ClaimSerializer})  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str) -> Response:
+        return self._review(request, pk, services.reopen_claim)
+
+    @extend_schema(
+        summary="Who changed what, oldest first", responses={200: serializers.HistoryEntrySerializer(many=True)}
+    )
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, pk: str) -> Response:
+        claim = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response(serializers.HistoryEntrySerializer(queries.claim_history(claim), many=True).data)
