@@ -306,7 +306,7 @@ def _fuzzy_candidate(text: str, selectors: Selectors, expected: int) -> _Candida
 
 
 def _best_change(text: str, spans: set[tuple[int, int]], selectors: Selectors, expected: int) -> _Candidate | None:
-    spans = {_trim(text, s, e, selectors.exact) for s, e in spans if 0 <= s < e <= len(text)}
+    spans = {_snap(text, *_trim(text, s, e, selectors.exact), selectors) for s, e in spans if 0 <= s < e <= len(text)}
     scored = [_score(text, s, e, selectors, expected) for s, e in spans if text[s:e].strip()]
     return max((c for c in scored if _is_acceptable_change(c)), key=lambda c: c.score, default=None)
 
@@ -381,6 +381,20 @@ def _trim(text: str, start: int, end: int, exact: str) -> tuple[int, int]:
     if not exact[-1:].isspace():
         while end > start and text[end - 1].isspace():
             end -= 1
+    return start, end
+
+
+def _snap(text: str, start: int, end: int, selectors: Selectors, reach: int = 40) -> tuple[int, int]:
+    """Extend a span to whole words where the quote itself began or ended at a word boundary."""
+    exact = selectors.exact
+    if exact[:1].isalnum() and not selectors.prefix[-1:].isalnum():
+        limit = max(0, start - reach)
+        while start > limit and text[start - 1].isalnum():
+            start -= 1
+    if exact[-1:].isalnum() and not selectors.suffix[:1].isalnum():
+        limit = min(len(text), end + reach)
+        while end < limit and text[end].isalnum():
+            end += 1
     return start, end
 
 

@@ -162,9 +162,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 REST_FRAMEWORK = {
+    # Token first, so a request without valid credentials gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",  # the pages, with CSRF
         "rest_framework.authentication.TokenAuthentication",  # integrations: Authorization: Token ...
+        "rest_framework.authentication.SessionAuthentication",  # the pages, with CSRF
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PARSER_CLASSES": ["annotations.api.parsers.StrictJSONParser"],

@@ -204,3 +204,11 @@ def test_long_quote_moved_and_edited_is_found_where_pieces_of_it_survive():
     resolution = resolve(new_text, selectors)
     assert (resolution.state, resolution.exact) == (RELOCATED, edited)
     assert resolution.start == new_text.index(edited)
+
+
+def test_reworded_short_quote_is_relocated_to_whole_words():
+    text = "The mayor said the bridge cost 4 million euros.\nCritics say the bridge cost 8 million euros."
+    start = text.index("Critics say")
+    selectors = build_selectors(text, start, start + len("Critics say"))
+    resolution = resolve(text.replace("Critics say", "Critics argue"), selectors)
+    assert (resolution.state, resolution.exact) == (RELOCATED, "Critics argue")

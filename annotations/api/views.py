@@ -166,8 +166,9 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def destroy(self, request: Request, pk: str) -> Response:
         claim = self.get_object()
         version = expected_version(request, claim, None)
-        self._precondition(request, claim, lambda: services.delete_claim(claim, by=request.user, version=version))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return self._precondition(
+            request, claim, lambda: services.delete_claim(claim, by=request.user, version=version)
+        )
 
     def _precondition(self, request: Request, claim: Claim, change) -> Response:
         """Run a change; on a stale version answer 412 with the claim as it is now, so nothing is lost."""
