@@ -150,8 +150,7 @@ def create_claim(
     server computes prefix and suffix. `expected_revision` is the text revision the client selected
     in: if the article was revised since, its offsets would point at other words, so it is refused.
     """
-    if not roles.is_editor(by):
-        raise DomainError("Only editors can create claims.", code="forbidden")
+    check_can_create(by)
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         _check_revision(article, expected_revision)
@@ -225,6 +224,11 @@ def update_claim(
     return claim
 
 
+def check_can_create(by: User) -> None:
+    if not roles.is_editor(by):
+        raise DomainError("Only editors can create claims.", code="forbidden")
+
+
 EDITABLE_STATES = (Claim.ReviewState.DRAFT, Claim.ReviewState.CHANGES_REQUESTED, Claim.ReviewState.PENDING)
 
 
@@ -284,12 +288,12 @@ REQUIRED_STANCE = {
 
 def submit_claim(claim: Claim, *, by: User, comment: str = "") -> Claim:
     """Send a draft (or a claim sent back) for review, once its verdict is backed as the verdict requires."""
+    check_can_edit(claim, by)
     if claim.review_state not in SUBMITTABLE_STATES:
         raise DomainError(
             f"Only drafts and claims sent back can be submitted; this one is {claim.get_review_state_display().lower()}.",
             code="conflict",
         )
-    check_can_edit(claim, by)
     stance, message = REQUIRED_STANCE[Claim.Verdict(claim.verdict)]
     if claim.verdict == Claim.Verdict.ATTRIBUTED and not claim.speaker:
         raise DomainError("An attributed claim needs its speaker.", field="speaker")

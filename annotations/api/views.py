@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotations import queries, services
+from annotations import queries, roles, services
 from annotations.api import serializers
 from annotations.api.filters import ClaimFilter
 from annotations.api.pagination import Pagination
@@ -129,6 +129,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         summary="Create a claim", request=serializers.ClaimInputSerializer, responses={201: serializers.ClaimSerializer}
     )
     def create(self, request: Request) -> Response:
+        services.check_can_create(request.user)  # a refusal says so before any detail of the input
         given = serializers.ClaimInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
@@ -146,9 +147,13 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     def partial_update(self, request: Request, pk: str, partial: bool = True) -> Response:
         claim = self.get_object()
+        services.check_can_edit(claim, request.user)
         given = serializers.ClaimInputSerializer(data=request.data, partial=partial)
         given.is_valid(raise_exception=True)
         changes = dict(given.validated_data)
+        if not partial:
+            # PUT replaces the claim: what it leaves out is emptied (the anchor is kept unless given).
+            changes = {"speaker": "", "note": "", "sources": [], **changes}
         version = expected_version(request, claim, changes.pop("version", None))
         expected_revision = changes.pop("article_revision", None)
         if changes.pop("article", claim.article) != claim.article:
@@ -165,6 +170,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(summary="Delete a claim (needs If-Match)", parameters=[IF_MATCH], responses={204: None})
     def destroy(self, request: Request, pk: str) -> Response:
         claim = self.get_object()
+        services.check_can_edit(claim, request.user)
         version = expected_version(request, claim, None)
         return self._precondition(
             request, claim, lambda: services.delete_claim(claim, by=request.user, version=version)
@@ -227,4 +233,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["get"])
     def history(self, request: Request, pk: str) -> Response:
         claim = get_object_or_404(self.get_queryset(), pk=pk)
+        if not roles.sees_unpublished_claims(request.user):
+            # The review trail (reviewers' comments, earlier drafts) is the newsroom's own.
+            self.permission_denied(request, message="A claim's history is visible to the newsroom only.")
         return Response(serializers.HistoryEntrySerializer(queries.claim_history(claim), many=True).data)

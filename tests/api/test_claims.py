@@ -329,3 +329,19 @@ def test_claim_list_query_count_does_not_depend_on_queries_per_row(as_editor, ma
     with CaptureQueriesContext(connection) as queries:
         as_editor.get("/api/v1/claims/")
     assert not any("annotations_source" in q["sql"] and "IN (" not in q["sql"] for q in queries.captured_queries)
+
+
+def test_put_replaces_the_claim_emptying_what_it_leaves_out(as_editor, article):
+    claim_id = create(as_editor, article, exact="Critics say", note="old note", sources=[SOURCE]).json()["id"]
+    response = as_editor.put(
+        f"/api/v1/claims/{claim_id}/", {"article": article.pk, "verdict": "verified", "version": 1}, format="json"
+    )
+    assert response.status_code == 200
+    assert (response.json()["verdict"], response.json()["note"], response.json()["sources"]) == ("verified", "", [])
+    assert response.json()["exact"] == "Critics say"
+
+
+def test_history_is_for_the_newsroom_only(api, article):
+    claim = make_claim(article, exact="Critics say", review_state="approved")
+    assert api.get(f"/api/v1/claims/{claim.pk}/").status_code == 200
+    assert api.get(f"/api/v1/claims/{claim.pk}/history/").status_code == 401
