@@ -173,7 +173,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "annotations.api.schema.FactcheckAutoSchema",
     "EXCEPTION_HANDLER": "annotations.api.exceptions.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "annotations.api.pagination.Pagination",
 }

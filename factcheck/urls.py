@@ -13,3 +13,5 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls")),
     path("", include("annotations.web.urls")),
 ]
+
+handler404 = "annotations.api.views.not_found"

@@ -76,6 +76,8 @@ class CommentSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class ArticleSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
+    # May be empty, which is not a URI: documented as a plain string.
+    source_url = serializers.CharField(read_only=True, help_text="The original's http(s) URL, or empty when unknown.")
     claim_counts = serializers.SerializerMethodField()
 
     class Meta:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -66,6 +65,7 @@ def claim_response(request: Request, claim: Claim, status_code: int = status.HTT
 )
 class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     pagination_class = Pagination
+    lookup_value_regex = "[^/]+"  # any id reaches the view and gets a JSON 404, not Django's HTML one
 
     def get_queryset(self) -> QuerySet[Article]:
         return queries.articles_with_counts(self.request.user)
@@ -114,6 +114,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 )
 class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = serializers.ClaimSerializer
+    lookup_value_regex = "[^/]+"
     pagination_class = Pagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = ClaimFilter
@@ -142,7 +143,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(
         summary="Change a claim (needs If-Match or version)",
         request=serializers.ClaimInputSerializer,
-        responses={200: serializers.ClaimSerializer, 412: OpenApiResponse(description="Changed by someone else")},
+        responses={200: serializers.ClaimSerializer},
         parameters=[IF_MATCH],
     )
     def partial_update(self, request: Request, pk: str, partial: bool = True) -> Response:
@@ -228,12 +229,23 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return self._review(request, pk, services.reopen_claim)
 
     @extend_schema(
-        summary="Who changed what, oldest first", responses={200: serializers.HistoryEntrySerializer(many=True)}
+        summary="Who changed what, oldest first (newsroom only)",
+        responses={200: serializers.HistoryEntrySerializer(many=True)},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request: Request, pk: str) -> Response:
-        claim = get_object_or_404(self.get_queryset(), pk=pk)
+        claim = self.get_object()
         if not roles.sees_unpublished_claims(request.user):
             # The review trail (reviewers' comments, earlier drafts) is the newsroom's own.
             self.permission_denied(request, message="A claim's history is visible to the newsroom only.")
         return Response(serializers.HistoryEntrySerializer(queries.claim_history(claim), many=True).data)
+
+
+def not_found(request, exception=None):
+    """Django's 404 for paths no route matches: JSON under /api/, the HTML page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    return page_not_found(request, exception)
