@@ -22,7 +22,8 @@ BODY_HTML = (
 def make_user(username: str | None = None, *, role: str | None = None, **fields):
     user = get_user_model().objects.create_user(username=username or f"user{next(_counter)}", password="pw", **fields)
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: transactional tests (live server, threads) flush the groups the migration made.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
 
