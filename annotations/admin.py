@@ -123,10 +123,25 @@ class ClaimAdmin(SimpleHistoryAdmin):
         # A claim is made by selecting its words in the article; its anchor is never typed by hand.
         return False
 
+    def has_change_permission(self, request, claim: Claim | None = None) -> bool:
+        return super().has_change_permission(request, claim) and (claim is None or _may_edit(claim, request.user))
+
+    def has_delete_permission(self, request, claim: Claim | None = None) -> bool:
+        return super().has_delete_permission(request, claim) and (claim is None or _may_edit(claim, request.user))
+
     def save_model(self, request, claim: Claim, form, change: bool) -> None:
         claim.updated_by = request.user
         claim.version += 1
         super().save_model(request, claim, form, change)
+
+
+def _may_edit(claim: Claim, user) -> bool:
+    """The same rule as the API and the pages: own drafts for editors, anything not approved for admins."""
+    try:
+        services.check_can_edit(claim, user)
+    except services.DomainError:
+        return False
+    return True
 
 
 @admin.register(Source)
@@ -136,6 +151,14 @@ class SourceAdmin(SimpleHistoryAdmin):
     search_fields = ["url", "title", "publisher", "quoted_text"]
     list_select_related = ["claim"]
     raw_id_fields = ["claim"]
+
+    def has_change_permission(self, request, source: Source | None = None) -> bool:
+        allowed = super().has_change_permission(request, source)
+        return allowed and (source is None or _may_edit(source.claim, request.user))
+
+    def has_delete_permission(self, request, source: Source | None = None) -> bool:
+        allowed = super().has_delete_permission(request, source)
+        return allowed and (source is None or _may_edit(source.claim, request.user))
 
 
 @admin.register(Review)

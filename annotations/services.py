@@ -339,7 +339,8 @@ def reopen_claim(claim: Claim, *, by: User, comment: str) -> Claim:
     if not sanitize.clean_plain_text(comment).strip():
         raise DomainError("Give the reason for reopening an approved claim.", field="comment")
     return _transition(claim, by=by, from_states=[Claim.ReviewState.APPROVED], to=Claim.ReviewState.CHANGES_REQUESTED,
-                       reason="Reopened", comment=f"Reopened: {comment}", decision=Review.Decision.REQUEST_CHANGES)  # fmt: skip
+                       reason="Reopened", comment=comment, decision=Review.Decision.REQUEST_CHANGES,
+                       review_prefix="Reopened: ")  # fmt: skip
 
 
 def _check_reviewer(claim: Claim, by: User) -> None:
@@ -356,6 +357,7 @@ def _transition(
     reason: str,
     comment: str = "",
     decision: str | None = None,
+    review_prefix: str = "",
 ) -> Claim:
     """Move the claim to `to` if it is still in one of `from_states` (checked by the UPDATE itself)."""
     comment = sanitize.clean_plain_text(comment).strip()
@@ -366,7 +368,7 @@ def _transition(
         if not moved:
             raise DomainError("The claim's review state changed meanwhile; reload it.", code="conflict")
         if decision:
-            Review.objects.create(claim=claim, reviewer=by, decision=decision, comment=comment)
+            Review.objects.create(claim=claim, reviewer=by, decision=decision, comment=review_prefix + comment)
         claim.refresh_from_db()
         _record_history(claim, by=by, reason=f"{reason}: {comment}" if comment else reason)
     return claim

@@ -1,6 +1,7 @@
 """A newsroom admin can find and inspect everything: lists, filters, search, inline sources, history."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from annotations.models import Claim
@@ -71,3 +72,20 @@ def test_admin_refuses_a_javascript_source_url(admin_client, claim):
     )
     assert response.status_code == 200
     assert "Enter a valid URL" in response.content.decode()
+
+
+def test_admin_applies_the_editing_rules_of_the_api(client, claim):
+    other_editor = make_user("other", role="Editors", is_staff=True)
+    client.force_login(other_editor)
+    url = reverse("admin:annotations_claim_change", args=[claim.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="speaker"' not in page.content.decode()  # view only: not their claim
+    author = claim.created_by
+    author.is_staff = True
+    author.save()
+    author.groups.add(Group.objects.get_or_create(name="Editors")[0])
+    client.force_login(author)
+    assert 'name="speaker"' in client.get(url).content.decode()
+    Claim.objects.filter(pk=claim.pk).update(review_state="approved")
+    assert 'name="speaker"' not in client.get(url).content.decode()  # approved claims are locked

@@ -168,7 +168,7 @@ def test_review_cycle_submit_send_back_resubmit_approve_reopen(as_editor, articl
         "Sent back: Add the page",
         "Submitted for review: Done",
         "Approved: Good",
-        "Reopened: Reopened: New budget figures",
+        "Reopened: New budget figures",
     ]
     assert history[1]["changes"][0] == {"field": "review_state", "old": "draft", "new": "pending"}
 
