@@ -34,7 +34,7 @@ def test_home_page_lists_articles_with_a_constant_number_of_queries(client, djan
 def test_article_page_shows_the_body_inside_a_container_without_extra_whitespace(client):
     article = make_article(title="Bridge", body_html="<p>One.</p>\n<p>Two.</p>")
     response = client.get(reverse("web:article-detail", args=[article.slug]))
-    assert '<div class="article-body" id="article-body"><p>One.</p>\n<p>Two.</p></div>' in response.content.decode()
+    assert 'aria-label="Article text"><p>One.</p>\n<p>Two.</p></div>' in response.content.decode()
 
 
 def test_article_page_escapes_title_and_shows_no_markup_from_it(client):

@@ -1,17 +1,57 @@
-"""Pages. The editor itself is its own issue; these read articles through queries.py."""
+"""Pages: the article list and the article page with the editor. They read through queries.py; every
+change goes through the REST API, so the pages and integrations share one set of rules."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 
-from annotations import queries
+from annotations import queries, roles
+from annotations.api.serializers import ClaimSerializer
+from annotations.models import Claim, Source
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "annotations/article_list.html", {"articles": queries.article_list(request.user)})
+    articles = queries.articles_with_counts(request.user)
+    search = request.GET.get("q", "").strip()[:200].replace("\x00", "")
+    if search:
+        articles = articles.filter(
+            Q(title__icontains=search) | Q(publisher__icontains=search) | Q(byline__icontains=search)
+        )
+    return render(
+        request,
+        "annotations/article_list.html",
+        {
+            "articles": articles,
+            "search": search,
+            "verdicts": Claim.Verdict.choices,
+            "states": Claim.ReviewState.choices,
+        },
+    )
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(queries.article_list(request.user), slug=slug)
-    return render(request, "annotations/article_detail.html", {"article": article})
+    claims = queries.claims_visible_to(request.user).filter(article=article).order_by("start", "end", "pk")
+    config = {
+        "articleId": article.pk,
+        "textRevision": article.text_revision,
+        "csrfToken": get_token(request),
+        "username": request.user.get_username() if request.user.is_authenticated else None,
+        "isEditor": roles.is_editor(request.user),
+        "isAdmin": roles.is_admin(request.user),
+    }
+    return render(
+        request,
+        "annotations/article_detail.html",
+        {
+            "article": article,
+            "claims": ClaimSerializer(claims, many=True, context={"request": request}).data,
+            "editor_config": config,
+            "verdicts": Claim.Verdict.choices,
+            "kinds": Source.Kind.choices,
+            "stances": Source.Stance.choices,
+        },
+    )

@@ -1,0 +1,273 @@
+// The article page: highlights, the claim panel, and creating, editing and deleting claims in place.
+
+import { config, etagOf, request } from "./api.js";
+import { TextMap } from "./anchoring.js";
+import { ClaimForm, shorten } from "./claim-form.js";
+import { drawHighlights } from "./highlights.js";
+
+const started = performance.now();
+const body = document.getElementById("article-body");
+const panel = document.getElementById("claim-list");
+const orphanList = document.getElementById("orphan-list");
+const status = document.getElementById("editor-status");
+const form = new ClaimForm(document.getElementById("claim-form"));
+const newClaimButton = document.getElementById("new-claim");
+
+let claims = JSON.parse(document.getElementById("claims-data").textContent);
+let map = new TextMap(body);
+let firstMark = new Map();
+let selectedId = null;
+let reattaching = null;
+
+function say(message) {
+  status.textContent = message;
+}
+
+function isAnchored(claim) {
+  return claim.anchor_state !== "orphaned" && claim.article_revision === config.textRevision;
+}
+
+function canEdit(claim) {
+  if (claim.review_state === "approved") return false;
+  if (config.isAdmin) return true;
+  return config.isEditor && claim.created_by === config.username && claim.review_state !== "pending";
+}
+
+function render() {
+  map = new TextMap(body);
+  const anchored = claims.filter(isAnchored).sort((a, b) => a.start - b.start || a.end - b.end);
+  firstMark = drawHighlights(body, map, anchored);
+  map = new TextMap(body);
+  for (const [id, mark] of firstMark) {
+    mark.tabIndex = -1;
+    mark.id = `claim-mark-${id}`;
+  }
+  panel.replaceChildren(...anchored.map(panelItem));
+  const orphans = claims.filter((claim) => !isAnchored(claim));
+  orphanList.replaceChildren(...orphans.map(orphanItem));
+  orphanList.closest("section").hidden = orphans.length === 0;
+  document.getElementById("claim-count").textContent = `${anchored.length}`;
+  markSelected();
+}
+
+function panelItem(claim) {
+  const item = document.createElement("li");
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = `claim-item verdict-${claim.verdict}`;
+  button.dataset.id = claim.id;
+  const quote = document.createElement("span");
+  quote.className = "claim-quote";
+  quote.textContent = `“${shorten(claim.exact, 90)}”`;
+  const meta = document.createElement("span");
+  meta.className = "claim-meta";
+  const sources = claim.sources.length;
+  meta.textContent = [
+    claim.verdict,
+    claim.speaker || "no speaker",
+    claim.review_state.replace("_", " "),
+    `${sources} source${sources === 1 ? "" : "s"}`,
+  ].join(" · ");
+  button.append(quote, meta);
+  item.append(button);
+  return item;
+}
+
+function orphanItem(claim) {
+  const item = document.createElement("li");
+  const quote = document.createElement("q");
+  quote.textContent = shorten(claim.exact, 120);
+  item.append(quote);
+  if (canEdit(claim)) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button-secondary";
+    button.dataset.reattach = claim.id;
+    button.textContent = "Re-attach: select the words in the article";
+    item.append(" ", button);
+  }
+  return item;
+}
+
+function markSelected() {
+  for (const element of document.querySelectorAll(".is-selected")) element.classList.remove("is-selected");
+  if (selectedId === null) return;
+  panel.querySelector(`[data-id="${selectedId}"]`)?.classList.add("is-selected");
+  for (const mark of body.querySelectorAll("mark.hl")) {
+    if (mark.dataset.claims.split(" ").includes(String(selectedId))) mark.classList.add("is-selected");
+  }
+}
+
+function selectClaim(id, { focusMark = true } = {}) {
+  selectedId = id;
+  markSelected();
+  const mark = firstMark.get(id);
+  if (mark && focusMark) {
+    mark.scrollIntoView({ block: "center" });
+    mark.focus({ preventScroll: true });
+  }
+}
+
+function openClaim(id) {
+  const claim = claims.find((candidate) => candidate.id === id);
+  if (!claim) return;
+  selectClaim(id, { focusMark: false });
+  form.openEdit(claim, firstMark.get(id)?.getBoundingClientRect(), canEdit(claim));
+}
+
+// Selecting words opens the form (or re-attaches an orphan).
+function currentSelection() {
+  const selection = window.getSelection();
+  if (!selection || selection.isCollapsed || selection.rangeCount === 0) return null;
+  const range = selection.getRangeAt(0);
+  const offsets = map.offsetsOf(range);
+  if (!offsets) return { error: "Select words inside the article text." };
+  const exact = [...map.text.slice(map.toUnits(offsets.start), map.toUnits(offsets.end))].join("");
+  if (!exact.trim()) return { error: "The selection is only whitespace: select the words of the claim." };
+  return { ...offsets, exact, rect: range.getBoundingClientRect() };
+}
+
+async function onSelectionDone() {
+  const selection = currentSelection();
+  if (!selection) return;
+  if (selection.error) {
+    say(selection.error);
+    return;
+  }
+  if (reattaching) {
+    await reattach(reattaching, selection);
+    return;
+  }
+  if (!config.isEditor) return;
+  form.openNew(selection, selection.rect);
+}
+
+document.addEventListener("mouseup", (event) => {
+  if (!form.dialog.contains(event.target)) setTimeout(onSelectionDone, 0);
+});
+body.addEventListener("keyup", (event) => {
+  if (event.shiftKey) onSelectionDone();
+});
+
+async function reattach(id, selection) {
+  const claim = claims.find((candidate) => candidate.id === id);
+  const answer = await request("PATCH", `/api/v1/claims/${id}/`, { start: selection.start, end: selection.end, exact: selection.exact, article_revision: config.textRevision }, { "If-Match": etagOf(claim) });
+  reattaching = null;
+  document.body.classList.remove("is-reattaching");
+  if (answer.ok) {
+    replaceClaim(answer.data);
+    say(`Re-attached to “${shorten(answer.data.exact, 60)}”.`);
+    window.getSelection().removeAllRanges();
+  } else {
+    say(errorText(answer));
+  }
+}
+
+form.onSave = async (values) => {
+  const editing = form.claim;
+  let answer;
+  if (editing) {
+    answer = await request("PATCH", `/api/v1/claims/${editing.id}/`, withoutUndefined(values), { "If-Match": etagOf(editing) });
+  } else {
+    const anchor = form.selection
+      ? { start: form.selection.start, end: form.selection.end, exact: form.selection.exact }
+      : { exact: values.exact };
+    answer = await request("POST", "/api/v1/claims/", withoutUndefined({ ...values, ...anchor, article: config.articleId, article_revision: config.textRevision }));
+  }
+  if (answer.ok) {
+    replaceClaim(answer.data);
+    form.close();
+    window.getSelection().removeAllRanges();
+    say(editing ? "Claim saved." : "Claim created.");
+    selectClaim(answer.data.id);
+  } else if (answer.status === 412 && answer.data?.current) {
+    replaceClaim(answer.data.current);
+    form.showErrors({ detail: `${answer.data.detail} Their version is now shown in the list; your text is still in this form.` });
+    form.claim = answer.data.current;
+  } else {
+    form.showErrors(answer.data?.detail ? { detail: answer.data.detail } : answer.data);
+  }
+};
+
+form.onDelete = async () => {
+  const claim = form.claim;
+  const answer = await request("DELETE", `/api/v1/claims/${claim.id}/`, undefined, { "If-Match": etagOf(claim) });
+  if (answer.ok) {
+    claims = claims.filter((candidate) => candidate.id !== claim.id);
+    selectedId = null;
+    form.close();
+    render();
+    say("Claim deleted.");
+  } else {
+    form.showErrors({ detail: errorText(answer) });
+  }
+};
+
+form.onClose = () => {
+  const mark = selectedId !== null ? firstMark.get(selectedId) : null;
+  (mark ?? body).focus();
+};
+
+function replaceClaim(claim) {
+  claims = [...claims.filter((candidate) => candidate.id !== claim.id), claim];
+  render();
+}
+
+function withoutUndefined(values) {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+}
+
+function errorText(answer) {
+  const data = answer.data ?? {};
+  if (data.detail) return data.detail;
+  return Object.entries(data)
+    .filter(([key]) => key !== "code")
+    .map(([key, value]) => `${key}: ${[].concat(value).join(" ")}`)
+    .join(" ");
+}
+
+// The panel: click or Enter selects; arrow keys move between claims.
+panel.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-id]");
+  if (button) selectClaim(Number(button.dataset.id));
+});
+panel.addEventListener("keydown", (event) => {
+  const buttons = [...panel.querySelectorAll("button[data-id]")];
+  const index = buttons.indexOf(document.activeElement);
+  const moves = { ArrowDown: 1, ArrowUp: -1, Home: -Infinity, End: Infinity };
+  if (index < 0 || !(event.key in moves)) return;
+  event.preventDefault();
+  const target = Math.max(0, Math.min(buttons.length - 1, index + moves[event.key]));
+  buttons[Number.isFinite(target) ? target : 0].focus();
+});
+
+// Highlights: click one (or press Enter on the focused one) to open its claim; the panel follows.
+body.addEventListener("click", (event) => {
+  const mark = event.target.closest("mark.hl");
+  if (!mark || !window.getSelection().isCollapsed) return;
+  const id = Number(mark.dataset.claims.split(" ")[0]);
+  panel.querySelector(`[data-id="${id}"]`)?.scrollIntoView({ block: "nearest" });
+  openClaim(id);
+});
+body.addEventListener("keydown", (event) => {
+  const mark = event.target.closest?.("mark.hl");
+  if (mark && event.key === "Enter") {
+    event.preventDefault();
+    openClaim(Number(mark.dataset.claims.split(" ")[0]));
+  }
+});
+
+orphanList.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-reattach]");
+  if (!button) return;
+  reattaching = Number(button.dataset.reattach);
+  document.body.classList.add("is-reattaching");
+  say("Select the words this claim is about in the article; it will be attached to them.");
+  body.focus();
+});
+
+newClaimButton?.addEventListener("click", () => form.openNew(null, newClaimButton.getBoundingClientRect()));
+
+render();
+window.factcheckHighlightsDrawnMs = performance.now() - started;
+document.documentElement.dataset.editorReady = "true";
