@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from rest_framework.exceptions import ValidationError
 
 from annotations.models import Claim, Source
 
@@ -19,7 +22,7 @@ class ClaimFilter(django_filters.FilterSet):
         method="search", max_length=200, help_text="Words in the quote, note, speaker or source titles."
     )
     updated_after = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gt", help_text="Only claims changed after this time (ISO 8601), for sync."
+        method="changed_after", help_text="Only claims changed after this time (ISO 8601), for sync."
     )
     ordering = django_filters.OrderingFilter(
         fields=(("start", "position"), ("created_at", "created"), ("updated_at", "updated")),
@@ -29,6 +32,14 @@ class ClaimFilter(django_filters.FilterSet):
     class Meta:
         model = Claim
         fields: list[str] = []
+
+    def changed_after(self, claims: QuerySet[Claim], name: str, value: datetime.datetime) -> QuerySet[Claim]:
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 (and Python) allow.
+        try:
+            moment = value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise ValidationError({"updated_after": ["That time is out of range."]}) from None
+        return claims.filter(updated_at__gt=moment)
 
     def search(self, claims: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
         # A subquery for source titles keeps one row per claim (a join would repeat claims).

@@ -48,6 +48,62 @@ class ClaimSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
+    def to_representation(self, claim: Claim) -> dict:
+        """The same JSON as the declared fields (which the schema documents), built directly.
+
+        DRF's generic path (a field object per value, a reverse() per URL) cost about 0.15 ms per claim,
+        most of an article page with 500 claims; this builds the dict in a few microseconds.
+        """
+        request = self.context.get("request")
+        base = self.context.setdefault("claim_url_base", _claim_url_base(request))
+        return {
+            "id": claim.pk,
+            "url": f"{base}{claim.pk}/",
+            "article": claim.article_id,
+            "start": claim.start,
+            "end": claim.end,
+            "exact": claim.exact,
+            "prefix": claim.prefix,
+            "suffix": claim.suffix,
+            "anchor_state": claim.anchor_state,
+            "article_revision": claim.anchored_revision,
+            "verdict": claim.verdict,
+            "speaker": claim.speaker,
+            "note": claim.note,
+            "review_state": claim.review_state,
+            "sources": [_source_json(source) for source in claim.sources.all()],
+            "created_by": claim.created_by.get_username(),
+            "updated_by": claim.updated_by.get_username(),
+            "created_at": _iso(claim.created_at),
+            "updated_at": _iso(claim.updated_at),
+            "version": claim.version,
+        }
+
+
+def _claim_url_base(request) -> str:
+    path = reverse("api:claim-list")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _iso(value) -> str:
+    """DRF's ISO 8601 rendering of an aware UTC datetime."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _source_json(source: Source) -> dict:
+    return {
+        "id": source.pk,
+        "url": source.url,
+        "title": source.title,
+        "publisher": source.publisher,
+        "kind": source.kind,
+        "stance": source.stance,
+        "quoted_text": source.quoted_text,
+        "accessed_on": source.accessed_on.isoformat() if source.accessed_on else None,
+        "archived_url": source.archived_url,
+    }
+
 
 class ClaimInputSerializer(StrictFieldsMixin, serializers.Serializer):
     """What a client may send to create or change a claim. Offsets, a quote, or both locate it."""

@@ -345,3 +345,29 @@ def test_history_is_for_the_newsroom_only(api, article):
     claim = make_claim(article, exact="Critics say", review_state="approved")
     assert api.get(f"/api/v1/claims/{claim.pk}/").status_code == 200
     assert api.get(f"/api/v1/claims/{claim.pk}/history/").status_code == 401
+
+
+def test_fast_claim_json_equals_what_drf_fields_would_give(as_editor, article):
+    """The hand-built representation must stay identical to the declared fields' output."""
+    from rest_framework.serializers import ModelSerializer
+    from rest_framework.test import APIRequestFactory
+
+    from annotations.api.serializers import ClaimSerializer
+
+    claim_id = create(
+        as_editor, article, exact="Critics say", sources=[{**SOURCE, "accessed_on": "2026-11-01"}]
+    ).json()["id"]
+    claim = Claim.objects.select_related("created_by", "updated_by").get(pk=claim_id)
+    request = APIRequestFactory().get("/")
+    fast = ClaimSerializer(claim, context={"request": request}).data
+    generic = ModelSerializer.to_representation(ClaimSerializer(context={"request": request}), claim)
+    assert fast == dict(generic)
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [("0150-01-13T21:15:15.1+19:16", 200), ("2026-01-01T00:00:00-15:59", 200), ("0001-01-01T00:00:00+23:00", 400)],
+)
+def test_updated_after_with_any_iso_offset_is_answered_not_a_500(as_editor, many_claims, value, status):
+    """Found by schemathesis on PostgreSQL, which refuses offsets beyond ±15:59."""
+    assert as_editor.get("/api/v1/claims/", {"updated_after": value}).status_code == status

@@ -244,3 +244,32 @@ def test_keyboard_only_creation_escape_and_panel_arrows(page, live_server, edito
     page.keyboard.press("Escape")
     assert page.locator("#claim-form").is_hidden()
     assert page.evaluate("document.activeElement.tagName") == "MARK"
+
+
+def test_orphan_is_listed_apart_and_re_attached_by_selecting_words(page, live_server, editor, article):
+    claim = services.create_claim(article, by=editor, exact="Critics say", verdict="disputed")
+    services.revise_article(article, BODY.replace("Critics say", "Opponents argue"), by=editor)
+    claim.refresh_from_db()
+    assert claim.anchor_state == "orphaned"
+    sign_in(page, live_server, editor)
+    open_article(page, live_server, article.__class__.objects.get(pk=article.pk))
+    assert "Critics say" in page.inner_text("#orphan-list")
+    assert page.locator("#claim-list .claim-item").count() == 0
+    page.click("[data-reattach]")
+    select_text(page, "Opponents argue")
+    page.wait_for_function("document.getElementById('editor-status').textContent.startsWith('Re-attached')")
+    claim.refresh_from_db()
+    assert (claim.anchor_state, claim.exact, claim.anchored_revision) == ("anchored", "Opponents argue", 2)
+    assert marked_text(page, claim.pk) == "Opponents argue"
+    assert page.locator("#orphan-list li").count() == 0
+
+
+def test_the_page_loads_nothing_from_outside_the_app(page, live_server, editor, article):
+    services.create_claim(article, by=editor, exact="Critics say", verdict="disputed")
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    sign_in(page, live_server, editor)
+    open_article(page, live_server, article)
+    assert requested
+    assert all(url.startswith(live_server.url) or url.startswith("data:") for url in requested), requested
+    assert page.locator("mark.hl").count() == 1

@@ -269,5 +269,7 @@ orphanList.addEventListener("click", (event) => {
 newClaimButton?.addEventListener("click", () => form.openNew(null, newClaimButton.getBoundingClientRect()));
 
 render();
-window.factcheckHighlightsDrawnMs = performance.now() - started;
+// For the benchmark: milliseconds from navigation start, and for drawing alone.
+window.factcheckHighlightsDrawnAt = performance.now();
+window.factcheckHighlightsDrawnMs = window.factcheckHighlightsDrawnAt - started;
 document.documentElement.dataset.editorReady = "true";
