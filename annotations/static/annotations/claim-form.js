@@ -91,6 +91,9 @@ export class ClaimForm {
     this.dialog.hidden = false;
     const top = (anchorRect ? anchorRect.bottom : 120) + window.scrollY + 8;
     this.dialog.style.top = `${top}px`;
+    // Over the article column, leaving the claim panel visible.
+    const column = document.getElementById("article-body").getBoundingClientRect();
+    this.dialog.style.left = `${Math.max(8, column.left + window.scrollX)}px`;
     const focusable = this.quoteInput.closest("[data-quote-field]").hidden
       ? this.form.querySelector("input[name=verdict]:checked, input[name=verdict]")
       : this.quoteInput;

@@ -120,8 +120,10 @@ function currentSelection() {
   const selection = window.getSelection();
   if (!selection || selection.isCollapsed || selection.rangeCount === 0) return null;
   const range = selection.getRangeAt(0);
+  // Selecting elsewhere (the panel, the header) to copy text is none of the editor's business.
+  if (!body.contains(range.startContainer) && !body.contains(range.endContainer)) return null;
   const offsets = map.offsetsOf(range);
-  if (!offsets) return { error: "Select words inside the article text." };
+  if (!offsets) return { error: "Select words inside the article text only: this selection goes beyond it." };
   const exact = [...map.text.slice(map.toUnits(offsets.start), map.toUnits(offsets.end))].join("");
   if (!exact.trim()) return { error: "The selection is only whitespace: select the words of the claim." };
   return { ...offsets, exact, rect: range.getBoundingClientRect() };
