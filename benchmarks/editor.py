@@ -92,5 +92,6 @@ def measure(seed: int = 5) -> dict[str, list[float]]:
 
 
 if __name__ == "__main__":
-    for name, values in measure().items():
-        print(name, sorted(round(v, 1) for v in values))
+    import json
+
+    print(json.dumps(measure()))
