@@ -147,6 +147,8 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(default=1)
     # The article text revision these offsets were computed against (Article.text_revision).
     anchored_revision = models.PositiveIntegerField(default=1)
+    # When the claim was last submitted for review: the queue's order and the time to a decision.
+    submitted_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import datetime
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from annotations import anchoring, roles, sanitize, text
+from annotations import anchoring, notifications, roles, sanitize, text
 from annotations.ingest import ArticleInput
 from annotations.models import Article, ArticleRevision, Claim, Review, Source
 
@@ -306,6 +307,8 @@ def submit_claim(claim: Claim, *, by: User, comment: str = "") -> Claim:
         to=Claim.ReviewState.PENDING,
         reason="Submitted for review",
         comment=comment,
+        submitted_at=timezone.now(),
+        notify=notifications.work_waiting,
     )
 
 
@@ -328,7 +331,8 @@ def request_changes(claim: Claim, *, by: User, comment: str) -> Claim:
     if not sanitize.clean_plain_text(comment).strip():
         raise DomainError("Say what needs to change: a comment is required.", field="comment")
     return _transition(claim, by=by, from_states=[Claim.ReviewState.PENDING], to=Claim.ReviewState.CHANGES_REQUESTED,
-                       reason="Sent back", comment=comment, decision=Review.Decision.REQUEST_CHANGES)  # fmt: skip
+                       reason="Sent back", comment=comment, decision=Review.Decision.REQUEST_CHANGES,
+                       notify=notifications.sent_back)  # fmt: skip
 
 
 def reopen_claim(claim: Claim, *, by: User, comment: str) -> Claim:
@@ -340,7 +344,7 @@ def reopen_claim(claim: Claim, *, by: User, comment: str) -> Claim:
         raise DomainError("Give the reason for reopening an approved claim.", field="comment")
     return _transition(claim, by=by, from_states=[Claim.ReviewState.APPROVED], to=Claim.ReviewState.CHANGES_REQUESTED,
                        reason="Reopened", comment=comment, decision=Review.Decision.REQUEST_CHANGES,
-                       review_prefix="Reopened: ")  # fmt: skip
+                       review_prefix="Reopened: ", notify=notifications.sent_back)  # fmt: skip
 
 
 def _check_reviewer(claim: Claim, by: User) -> None:
@@ -358,12 +362,18 @@ def _transition(
     comment: str = "",
     decision: str | None = None,
     review_prefix: str = "",
+    submitted_at: datetime.datetime | None = None,
+    notify: Callable[[Claim], None] | None = None,
 ) -> Claim:
-    """Move the claim to `to` if it is still in one of `from_states` (checked by the UPDATE itself)."""
+    """Move the claim to `to` if it is still in one of `from_states` (checked by the UPDATE itself).
+
+    `notify` runs once the transaction has committed, so nobody is told about a change that was rolled back.
+    """
     comment = sanitize.clean_plain_text(comment).strip()
+    extra = {"submitted_at": submitted_at} if submitted_at else {}
     with transaction.atomic():
         moved = Claim.objects.filter(pk=claim.pk, review_state__in=list(from_states)).update(
-            review_state=to, version=F("version") + 1, updated_at=timezone.now()
+            review_state=to, version=F("version") + 1, updated_at=timezone.now(), **extra
         )
         if not moved:
             raise DomainError("The claim's review state changed meanwhile; reload it.", code="conflict")
@@ -371,6 +381,8 @@ def _transition(
             Review.objects.create(claim=claim, reviewer=by, decision=decision, comment=review_prefix + comment)
         claim.refresh_from_db()
         _record_history(claim, by=by, reason=f"{reason}: {comment}" if comment else reason)
+        if notify is not None:
+            transaction.on_commit(lambda: notify(claim))
     return claim
 
 
