@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from annotations import roles
-from annotations.models import Article, Claim, Source
+from annotations.models import Article, Claim, Review, Source
 
 
 def visible_claims_filter(user, prefix: str = "") -> Q:
@@ -74,3 +74,32 @@ def claim_history(claim: Claim) -> list[dict]:
         )
         previous = record
     return entries
+
+
+def review_queue(*, article: int | None = None, verdict: str = "", editor: str = "") -> QuerySet[Claim]:
+    """Pending claims, oldest submission first, with their sources; each article is read once."""
+    claims = (
+        Claim.objects.filter(review_state=Claim.ReviewState.PENDING)
+        .select_related("created_by", "updated_by")
+        .prefetch_related("article", Prefetch("sources", queryset=Source.objects.order_by("pk")))
+        .order_by(F("submitted_at").asc(nulls_last=True), "created_at", "pk")
+    )
+    if article:
+        claims = claims.filter(article_id=article)
+    if verdict:
+        claims = claims.filter(verdict=verdict)
+    if editor:
+        claims = claims.filter(created_by__username=editor)
+    return claims
+
+
+def sent_back_to(user) -> QuerySet[Claim]:
+    """The user's claims that reviewers sent back, newest first, with the reviews that say why."""
+    return (
+        Claim.objects.filter(created_by=user, review_state=Claim.ReviewState.CHANGES_REQUESTED)
+        .prefetch_related(
+            "article",
+            Prefetch("reviews", queryset=Review.objects.select_related("reviewer").order_by("-created_at", "-pk")),
+        )
+        .order_by("-updated_at", "pk")
+    )

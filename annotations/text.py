@@ -78,3 +78,16 @@ def title_from_text(body_text: str, limit: int = 80) -> str:
 def text_hash(body_text: str) -> str:
     """SHA-256 of the text, so a client can tell cheaply whether the text it holds is current."""
     return hashlib.sha256(body_text.encode("utf-8")).hexdigest()
+
+
+_SENTENCE_END = re.compile(r"[.!?\u2026][\u201d\u2019\"')\]]*\s|\n")  # closing quotes may follow the stop
+
+
+def sentence_around(text: str, start: int, end: int, limit: int = 240) -> tuple[str, str, str]:
+    """The quote text[start:end] in its sentence: (the words before it, the quote, the words after it)."""
+    before_start = max(0, start - limit)
+    ends_before = [match.end() for match in _SENTENCE_END.finditer(text, before_start, start)]
+    sentence_start = ends_before[-1] if ends_before else before_start
+    following = _SENTENCE_END.search(text, end, min(len(text), end + limit))
+    sentence_end = following.end() if following else min(len(text), end + limit)
+    return text[sentence_start:start], text[start:end], text[end:sentence_end].rstrip()

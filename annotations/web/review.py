@@ -1,0 +1,63 @@
+"""Review pages: the reviewers' queue, approving or sending back, and the editors' "sent back to me"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from annotations import queries, roles, services, text
+from annotations.models import Article, Claim
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    if not roles.is_reviewer(request.user):
+        raise PermissionDenied("The review queue is for reviewers.")
+    article = request.GET.get("article", "")
+    verdict = request.GET.get("verdict", "") if request.GET.get("verdict") in Claim.Verdict.values else ""
+    editor = request.GET.get("editor", "").strip()[:150].replace("\x00", "")
+    claims = queries.review_queue(article=int(article) if article.isdigit() else None, verdict=verdict, editor=editor)
+    rows = [(claim, text.sentence_around(claim.article.body_text, claim.start, claim.end)) for claim in claims]
+    return render(
+        request,
+        "annotations/review_queue.html",
+        {
+            "rows": rows,
+            "articles": Article.objects.order_by("title").only("pk", "title"),
+            "verdicts": Claim.Verdict.choices,
+            "chosen": {"article": article, "verdict": verdict, "editor": editor},
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    """Approve or send back one claim from the queue; the services apply every rule."""
+    claim = get_object_or_404(Claim, pk=pk)
+    comment = request.POST.get("comment", "")
+    action = {"approve": services.approve_claim, "request-changes": services.request_changes}[decision]
+    try:
+        action(claim, by=request.user, comment=comment)
+    except services.DomainError as error:
+        messages.error(request, f"“{claim.exact[:60]}”: {error.message}")
+    else:
+        done = "approved" if decision == "approve" else "sent back to its editor"
+        messages.success(request, f"“{claim.exact[:60]}” {done}.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("web:review-queue")
+    return HttpResponseRedirect(target)
+
+
+@login_required
+def sent_back(request: HttpRequest) -> HttpResponse:
+    return render(request, "annotations/sent_back.html", {"claims": queries.sent_back_to(request.user)})
