@@ -42,6 +42,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "username": request.user.get_username() if request.user.is_authenticated else None,
         "isEditor": roles.is_editor(request.user),
         "isAdmin": roles.is_admin(request.user),
+        "isReviewer": roles.is_reviewer(request.user),
+        "isNewsroom": roles.sees_unpublished_claims(request.user),
     }
     return render(
         request,

@@ -74,7 +74,9 @@ export class ClaimForm {
     this.form.elements.note.value = claim.note;
     for (const source of claim.sources) this.addSource(source);
     this.deleteButton.hidden = !canEdit;
-    for (const element of this.form.elements) element.disabled = !canEdit && !element.matches("[data-cancel]");
+    for (const element of this.form.elements) {
+      element.disabled = !canEdit && !element.matches("[data-cancel], [data-review] *, [data-history-box] *");
+    }
     this.show(anchorRect);
   }
 

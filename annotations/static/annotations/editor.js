@@ -113,7 +113,73 @@ function openClaim(id) {
   if (!claim) return;
   selectClaim(id, { focusMark: false });
   form.openEdit(claim, firstMark.get(id)?.getBoundingClientRect(), canEdit(claim));
+  showWorkflow(claim);
 }
+
+// Review actions and the history timeline, inside the claim form.
+const reviewBox = form.dialog.querySelector("[data-review]");
+const submitBox = form.dialog.querySelector("[data-submit-box]");
+const historyBox = form.dialog.querySelector("[data-history-box]");
+const historyList = form.dialog.querySelector("[data-history]");
+
+function showWorkflow(claim) {
+  const reviewable = config.isReviewer && claim.review_state === "pending";
+  reviewBox.hidden = !reviewable;
+  for (const element of reviewBox.querySelectorAll("input, button")) element.disabled = !reviewable;
+  submitBox.hidden = !(canEdit(claim) && ["draft", "changes_requested"].includes(claim.review_state));
+  historyBox.hidden = !config.isNewsroom;
+  historyBox.open = false;
+  historyList.replaceChildren();
+}
+
+historyBox.addEventListener("toggle", async () => {
+  if (!historyBox.open || !form.claim) return;
+  const answer = await request("GET", `/api/v1/claims/${form.claim.id}/history/`);
+  if (!answer.ok) return;
+  historyList.replaceChildren(...answer.data.map(historyItem));
+});
+
+function historyItem(entry) {
+  const item = document.createElement("li");
+  const when = new Date(entry.at).toLocaleString();
+  const head = document.createElement("strong");
+  head.textContent = `${entry.reason ?? entry.action}`;
+  item.append(head, ` — ${entry.by ?? "system"}, ${when}`);
+  const changes = entry.changes.filter((change) => change.field !== "version");
+  if (changes.length) {
+    const list = document.createElement("ul");
+    for (const change of changes) {
+      const line = document.createElement("li");
+      line.textContent = `${change.field}: “${shorten(String(change.old ?? ""), 60)}” → “${shorten(String(change.new ?? ""), 60)}”`;
+      list.append(line);
+    }
+    item.append(list);
+  }
+  return item;
+}
+
+async function transition(action, body) {
+  const claim = form.claim;
+  const answer = await request("POST", `/api/v1/claims/${claim.id}/${action}/`, body);
+  if (answer.ok) {
+    replaceClaim(answer.data);
+    form.close();
+    say({ approve: "Claim approved.", "request-changes": "Claim sent back to its editor.", submit: "Claim submitted for review." }[action]);
+  } else {
+    form.showErrors(answer.data?.detail ? { detail: answer.data.detail } : answer.data);
+  }
+}
+
+reviewBox.querySelector("[data-approve]").addEventListener("click", () =>
+  transition("approve", { comment: form.form.elements.comment.value }),
+);
+reviewBox.querySelector("[data-send-back]").addEventListener("click", () =>
+  transition("request-changes", { comment: form.form.elements.comment.value }),
+);
+submitBox.querySelector("[data-submit]").addEventListener("click", () => transition("submit", {}));
+reviewBox.querySelector("input").addEventListener("keydown", (event) => {
+  if (event.key === "Enter") event.preventDefault(); // Enter must not save the claim's fields
+});
 
 // Selecting words opens the form (or re-attaches an orphan).
 function currentSelection() {
@@ -142,6 +208,7 @@ async function onSelectionDone() {
   }
   if (!config.isEditor) return;
   form.openNew(selection, selection.rect);
+  hideWorkflow();
 }
 
 document.addEventListener("mouseup", (event) => {
@@ -268,7 +335,16 @@ orphanList.addEventListener("click", (event) => {
   body.focus();
 });
 
-newClaimButton?.addEventListener("click", () => form.openNew(null, newClaimButton.getBoundingClientRect()));
+newClaimButton?.addEventListener("click", () => {
+  form.openNew(null, newClaimButton.getBoundingClientRect());
+  hideWorkflow();
+});
+
+function hideWorkflow() {
+  reviewBox.hidden = true;
+  submitBox.hidden = true;
+  historyBox.hidden = true;
+}
 
 render();
 // For the benchmark: milliseconds from navigation start, and for drawing alone.
