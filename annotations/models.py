@@ -246,6 +246,8 @@ class Review(models.Model):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
     decision = models.CharField(max_length=16, choices=Decision.choices)
     comment = models.TextField(blank=True)
+    # When the claim decided on had been submitted: the time to a decision is created_at - submitted_at.
+    submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

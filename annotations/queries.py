@@ -103,3 +103,35 @@ def sent_back_to(user) -> QuerySet[Claim]:
         )
         .order_by("-updated_at", "pk")
     )
+
+
+def dashboard(article: Article | None = None) -> dict:
+    """Claims by verdict and by state, the median time from submission to decision, the oldest pending."""
+    claims = Claim.objects.all() if article is None else Claim.objects.filter(article=article)
+    by_verdict = dict(claims.values_list("verdict").annotate(n=Count("pk")).order_by())
+    by_state = dict(claims.values_list("review_state").annotate(n=Count("pk")).order_by())
+    reviews = Review.objects.filter(submitted_at__isnull=False)
+    if article is not None:
+        reviews = reviews.filter(claim__article=article)
+    waits = sorted(
+        (decided - submitted).total_seconds()
+        for decided, submitted in reviews.values_list("created_at", "submitted_at")
+    )
+    median = None
+    if waits:
+        middle = len(waits) // 2
+        median = waits[middle] if len(waits) % 2 else (waits[middle - 1] + waits[middle]) / 2
+    oldest = (
+        claims.filter(review_state=Claim.ReviewState.PENDING)
+        .select_related("created_by")
+        .prefetch_related("article")
+        .order_by(F("submitted_at").asc(nulls_last=True), "created_at")[:10]
+    )
+    return {
+        "total": sum(by_verdict.values()),
+        "by_verdict": [(value, label, by_verdict.get(value, 0)) for value, label in Claim.Verdict.choices],
+        "by_state": [(value, label, by_state.get(value, 0)) for value, label in Claim.ReviewState.choices],
+        "median_seconds_to_decision": median,
+        "decisions": len(waits),
+        "oldest_pending": list(oldest),
+    }

@@ -378,7 +378,13 @@ def _transition(
         if not moved:
             raise DomainError("The claim's review state changed meanwhile; reload it.", code="conflict")
         if decision:
-            Review.objects.create(claim=claim, reviewer=by, decision=decision, comment=review_prefix + comment)
+            Review.objects.create(
+                claim=claim,
+                reviewer=by,
+                decision=decision,
+                comment=review_prefix + comment,
+                submitted_at=claim.submitted_at,
+            )
         claim.refresh_from_db()
         _record_history(claim, by=by, reason=f"{reason}: {comment}" if comment else reason)
         if notify is not None:

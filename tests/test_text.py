@@ -71,3 +71,11 @@ def test_title_from_text_cuts_a_long_sentence_at_a_word():
     title = title_from_text("word " * 40)
     assert len(title) <= 80
     assert title.endswith("word…")
+
+
+def test_sentence_around_a_quote_stops_at_sentence_ends_and_closing_quotes():
+    from annotations.text import sentence_around
+
+    text = "First one. He said “the bridge cost 4 million euros.” Then more.\nNext paragraph."
+    start = text.index("the bridge")
+    assert sentence_around(text, start, start + 15) == ("He said “", "the bridge cost", " 4 million euros.”")

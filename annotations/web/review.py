@@ -61,3 +61,44 @@ def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
 @login_required
 def sent_back(request: HttpRequest) -> HttpResponse:
     return render(request, "annotations/sent_back.html", {"claims": queries.sent_back_to(request.user)})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not roles.sees_unpublished_claims(request.user):
+        raise PermissionDenied("The dashboard is for the newsroom.")
+    article = None
+    if request.GET.get("article", "").isdigit():
+        article = get_object_or_404(Article, pk=int(request.GET["article"]))
+    figures = queries.dashboard(article)
+    return render(
+        request,
+        "annotations/dashboard.html",
+        {
+            "article": article,
+            "articles": Article.objects.order_by("title").only("pk", "title"),
+            "figures": figures,
+            "verdict_bars": _bars(figures["by_verdict"]),
+            "state_bars": _bars(figures["by_state"]),
+            "median": _duration(figures["median_seconds_to_decision"]),
+        },
+    )
+
+
+def _bars(counts: list[tuple[str, str, int]], width: int = 300) -> list[dict]:
+    """Bars for an inline SVG chart: the longest is `width` pixels."""
+    top = max((count for _, _, count in counts), default=0) or 1
+    return [
+        {"value": value, "label": label, "count": count, "width": round(width * count / top), "y": index * 28}
+        for index, (value, label, count) in enumerate(counts)
+    ]
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "no decisions yet"
+    minutes = seconds / 60
+    if minutes < 90:
+        return f"{minutes:.0f} minutes"
+    hours = minutes / 60
+    return f"{hours:.1f} hours" if hours < 48 else f"{hours / 24:.1f} days"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
     path("review/", review.queue, name="review-queue"),
     path("review/sent-back/", review.sent_back, name="sent-back"),
+    path("dashboard/", review.dashboard, name="dashboard"),
     path("review/claims/<int:pk>/approve/", review.decide, {"decision": "approve"}, name="review-approve"),
     path(
         "review/claims/<int:pk>/request-changes/",
