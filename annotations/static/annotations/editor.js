@@ -123,9 +123,13 @@ const historyBox = form.dialog.querySelector("[data-history-box]");
 const historyList = form.dialog.querySelector("[data-history]");
 
 function showWorkflow(claim) {
-  const reviewable = config.isReviewer && claim.review_state === "pending";
+  const pending = claim.review_state === "pending";
+  const reviewable = config.isReviewer && (pending || claim.review_state === "approved");
   reviewBox.hidden = !reviewable;
   for (const element of reviewBox.querySelectorAll("input, button")) element.disabled = !reviewable;
+  reviewBox.querySelector("[data-approve]").hidden = !pending;
+  reviewBox.querySelector("[data-send-back]").hidden = !pending;
+  reviewBox.querySelector("[data-reopen]").hidden = pending;
   submitBox.hidden = !(canEdit(claim) && ["draft", "changes_requested"].includes(claim.review_state));
   historyBox.hidden = !config.isNewsroom;
   historyBox.open = false;
@@ -164,7 +168,14 @@ async function transition(action, body) {
   if (answer.ok) {
     replaceClaim(answer.data);
     form.close();
-    say({ approve: "Claim approved.", "request-changes": "Claim sent back to its editor.", submit: "Claim submitted for review." }[action]);
+    say(
+      {
+        approve: "Claim approved.",
+        "request-changes": "Claim sent back to its editor.",
+        reopen: "Claim reopened and sent back to its editor.",
+        submit: "Claim submitted for review.",
+      }[action],
+    );
   } else {
     form.showErrors(answer.data?.detail ? { detail: answer.data.detail } : answer.data);
   }
@@ -172,6 +183,9 @@ async function transition(action, body) {
 
 reviewBox.querySelector("[data-approve]").addEventListener("click", () =>
   transition("approve", { comment: form.form.elements.comment.value }),
+);
+reviewBox.querySelector("[data-reopen]").addEventListener("click", () =>
+  transition("reopen", { comment: form.form.elements.comment.value }),
 );
 reviewBox.querySelector("[data-send-back]").addEventListener("click", () =>
   transition("request-changes", { comment: form.form.elements.comment.value }),
