@@ -158,7 +158,7 @@ def create_claim(
         selectors = _claim_selectors(article, start=start, end=end, exact=exact, prefix=prefix, suffix=suffix)
         claim = Claim(
             article=article,
-            **_selector_fields(selectors),
+            **asdict(selectors),
             anchor_state=Claim.AnchorState.ANCHORED,
             anchored_revision=article.text_revision,
             verdict=verdict,
@@ -202,7 +202,7 @@ def update_claim(
                 prefix=changes.get("prefix"),
                 suffix=changes.get("suffix"),
             )
-            fields |= _selector_fields(selectors)
+            fields |= asdict(selectors)
             fields |= {"anchor_state": Claim.AnchorState.ANCHORED, "anchored_revision": article.text_revision}
         if "verdict" in changes:
             fields["verdict"] = changes["verdict"]
@@ -407,10 +407,6 @@ def _claim_selectors(article: Article, **given: Any) -> anchoring.Selectors:
         return anchoring.selectors_for_claim(article.body_text, **given)
     except anchoring.AnchorError as error:
         raise DomainError(str(error), field=error.field) from None
-
-
-def _selector_fields(selectors: anchoring.Selectors) -> dict[str, Any]:
-    return asdict(selectors)
 
 
 def _claim_values(claim: Claim) -> dict[str, Any]:

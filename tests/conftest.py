@@ -16,3 +16,19 @@ def seed_articles(db):
     from django.core.management import call_command
 
     call_command("loaddata", "articles", verbosity=0)
+
+
+@pytest.fixture
+def editor():
+    """An editor, "ed". (Tests mark the database themselves, transactional or not.)"""
+    from tests.factories import make_user
+
+    return make_user("ed", role="Editors")
+
+
+@pytest.fixture
+def reviewer():
+    """A reviewer, "rev"."""
+    from tests.factories import make_user
+
+    return make_user("rev", role="Reviewers")

@@ -12,16 +12,6 @@ pytestmark = pytest.mark.django_db
 BODY = "<p>The council met on Monday. Critics say the bridge cost 8 million euros. The mayor disagreed.</p>"
 
 
-@pytest.fixture
-def editor():
-    return make_user("ed", role="Editors")
-
-
-@pytest.fixture
-def reviewer():
-    return make_user("rev", role="Reviewers")
-
-
 def pending_claim(editor, article=None, exact="the bridge cost 8 million euros", verdict="disputed"):
     article = article or make_article(title="Bridge", body_html=BODY)
     claim = services.create_claim(article, by=editor, exact=exact, verdict=verdict, speaker="Critics")

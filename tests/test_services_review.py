@@ -11,11 +11,6 @@ pytestmark = pytest.mark.django_db
 BODY = "<p>The mayor said the bridge cost 4 million euros.</p>"
 
 
-@pytest.fixture
-def editor():
-    return make_user("ed", role="Editors")
-
-
 def draft(editor, verdict, speaker=""):
     article = make_article(body_html=BODY)
     return services.create_claim(

@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import make_article, make_user
+from tests.factories import make_article
 
 BODY = (
     "<p>The mayor said the bridge cost 4 million euros.</p>\n"
@@ -12,16 +12,6 @@ BODY = (
 @pytest.fixture
 def api():
     return APIClient()
-
-
-@pytest.fixture
-def editor(db):
-    return make_user("ed", role="Editors")
-
-
-@pytest.fixture
-def reviewer(db):
-    return make_user("rev", role="Reviewers")
 
 
 @pytest.fixture

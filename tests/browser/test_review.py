@@ -5,21 +5,11 @@ import pytest
 from annotations import services
 from annotations.models import Claim
 from tests.browser.test_editor import open_article, sign_in
-from tests.factories import make_article, make_source, make_user
+from tests.factories import make_article, make_source
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BODY = "<p>The council met on Monday. Critics say the bridge cost 8 million euros. The mayor disagreed.</p>"
-
-
-@pytest.fixture
-def editor():
-    return make_user("ed", role="Editors")
-
-
-@pytest.fixture
-def reviewer():
-    return make_user("rev", role="Reviewers")
 
 
 @pytest.fixture
