@@ -138,6 +138,11 @@ class Claim(models.Model):
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     speaker = models.CharField(max_length=200, blank=True, help_text="Who made the claim.")
     note = models.TextField(blank=True)
+    summary = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The claim restated in a short line (about 75 characters) for ClaimReview; the quote when empty.",
+    )
     review_state = models.CharField(max_length=24, choices=ReviewState.choices, default=ReviewState.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims_created")
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims_updated")
@@ -149,6 +154,10 @@ class Claim(models.Model):
     anchored_revision = models.PositiveIntegerField(default=1)
     # When the claim was last submitted for review: the queue's order and the time to a decision.
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # When the claim was last approved (its ClaimReview's datePublished); empty unless approved.
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # The W3C `canonical` IRI: kept from an imported or POSTed annotation so systems can recognise it.
+    canonical = models.CharField(max_length=2000, blank=True, default="")
 
     history = HistoricalRecords()
 
@@ -170,6 +179,7 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["article", "start"], name="claim_article_start"),
             models.Index(fields=["review_state", "updated_at"], name="claim_state_updated"),
+            models.Index(fields=["canonical"], name="claim_canonical", condition=~Q(canonical="")),
         ]
 
     def __str__(self) -> str:

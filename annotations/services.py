@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -126,7 +127,7 @@ def _find_existing(data: ArticleInput, fields: dict[str, object]) -> Article | N
 
 # Claims.
 
-CLAIM_TEXT_FIELDS = ("speaker", "note")
+CLAIM_TEXT_FIELDS = ("speaker", "note", "summary")
 SOURCE_FIELDS = ("url", "title", "publisher", "kind", "stance", "quoted_text", "accessed_on", "archived_url")
 
 
@@ -142,16 +143,21 @@ def create_claim(
     suffix: str | None = None,
     speaker: str = "",
     note: str = "",
+    summary: str = "",
     sources: Iterable[Mapping[str, Any]] = (),
     expected_revision: int | None = None,
+    canonical: str = "",
 ) -> Claim:
     """Mark a span of an article as a claim, with its verdict, speaker, note and sources.
 
     The span is given by offsets, by its quote, or both (see anchoring.selectors_for_claim); the
     server computes prefix and suffix. `expected_revision` is the text revision the client selected
     in: if the article was revised since, its offsets would point at other words, so it is refused.
+    `canonical` is the IRI other systems know the claim by (W3C Web Annotation), kept as given.
     """
     check_can_create(by)
+    if canonical and not is_absolute_iri(canonical):
+        raise DomainError("canonical must be an absolute IRI, like urn:uuid:... or https://...", field="canonical")
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         _check_revision(article, expected_revision)
@@ -164,6 +170,8 @@ def create_claim(
             verdict=verdict,
             speaker=sanitize.clean_plain_text(speaker).strip(),
             note=sanitize.clean_plain_text(note).strip(),
+            summary=sanitize.clean_plain_text(summary).strip(),
+            canonical=canonical,
             created_by=by,
             updated_by=by,
         )
@@ -320,7 +328,8 @@ def approve_claim(claim: Claim, *, by: User, comment: str = "") -> Claim:
     if by.pk in (claim.created_by_id, claim.updated_by_id):
         raise DomainError("A claim needs a second pair of eyes: you wrote or last edited it.", code="forbidden")
     return _transition(claim, by=by, from_states=[Claim.ReviewState.PENDING], to=Claim.ReviewState.APPROVED,
-                       reason="Approved", comment=comment, decision=Review.Decision.APPROVE)  # fmt: skip
+                       reason="Approved", comment=comment, decision=Review.Decision.APPROVE,
+                       approved_at=timezone.now())  # fmt: skip
 
 
 def request_changes(claim: Claim, *, by: User, comment: str) -> Claim:
@@ -363,6 +372,7 @@ def _transition(
     decision: str | None = None,
     review_prefix: str = "",
     submitted_at: datetime.datetime | None = None,
+    approved_at: datetime.datetime | None = None,
     notify: Callable[[Claim], None] | None = None,
 ) -> Claim:
     """Move the claim to `to` if it is still in one of `from_states` (checked by the UPDATE itself).
@@ -370,7 +380,9 @@ def _transition(
     `notify` runs once the transaction has committed, so nobody is told about a change that was rolled back.
     """
     comment = sanitize.clean_plain_text(comment).strip()
-    extra = {"submitted_at": submitted_at} if submitted_at else {}
+    extra: dict[str, Any] = {"submitted_at": submitted_at} if submitted_at else {}
+    # Only an approved claim has an approval date: leaving the state clears it.
+    extra["approved_at"] = approved_at if to == Claim.ReviewState.APPROVED else None
     with transaction.atomic():
         moved = Claim.objects.filter(pk=claim.pk, review_state__in=list(from_states)).update(
             review_state=to, version=F("version") + 1, updated_at=timezone.now(), **extra
@@ -390,6 +402,14 @@ def _transition(
         if notify is not None:
             transaction.on_commit(lambda: notify(claim))
     return claim
+
+
+def is_absolute_iri(value: str) -> bool:
+    """An absolute IRI: a scheme, a colon and no whitespace (RFC 3987's outline, not its full grammar)."""
+    return bool(_ABSOLUTE_IRI.fullmatch(value)) and len(value) <= 2000
+
+
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
 
 def _check_revision(article: Article, expected_revision: int | None) -> None:

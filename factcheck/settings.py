@@ -194,6 +194,9 @@ SPECTACULAR_SETTINGS = {
 
 # Email for review notifications: printed to the console in development; SMTP from the environment.
 SITE_URL = env_str("FACTCHECK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The organisation that publishes the fact checks: ClaimReview's `author`.
+PUBLISHER_NAME = env_str("FACTCHECK_PUBLISHER_NAME", "Factcheck")
+PUBLISHER_URL = env_str("FACTCHECK_PUBLISHER_URL", SITE_URL + "/")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "factcheck@localhost")
 if env_str("DJANGO_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

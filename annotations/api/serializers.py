@@ -43,8 +43,8 @@ class ClaimSerializer(serializers.ModelSerializer):
         model = Claim
         fields = [
             "id", "url", "article", "start", "end", "exact", "prefix", "suffix", "anchor_state", "article_revision",
-            "verdict", "speaker", "note", "review_state", "sources", "created_by", "updated_by", "created_at",
-            "updated_at", "version",
+            "verdict", "speaker", "summary", "note", "review_state", "sources", "created_by", "updated_by",
+            "created_at", "updated_at", "approved_at", "version",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -69,6 +69,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "article_revision": claim.anchored_revision,
             "verdict": claim.verdict,
             "speaker": claim.speaker,
+            "summary": claim.summary,
             "note": claim.note,
             "review_state": claim.review_state,
             "sources": [_source_json(source) for source in claim.sources.all()],
@@ -76,6 +77,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "updated_by": claim.updated_by.get_username(),
             "created_at": _iso(claim.created_at),
             "updated_at": _iso(claim.updated_at),
+            "approved_at": _iso(claim.approved_at) if claim.approved_at else None,
             "version": claim.version,
         }
 
@@ -116,6 +118,12 @@ class ClaimInputSerializer(StrictFieldsMixin, serializers.Serializer):
     suffix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=64)
     verdict = serializers.ChoiceField(choices=Claim.Verdict.choices)
     speaker = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="The claim in one short line (about 75 characters), for ClaimReview's claimReviewed.",
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
     sources = SourceSerializer(many=True, required=False, max_length=50)
     version = serializers.IntegerField(

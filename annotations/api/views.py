@@ -156,7 +156,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         changes = dict(given.validated_data)
         if not partial:
             # PUT replaces the claim: what it leaves out is emptied (the anchor is kept unless given).
-            changes = {"speaker": "", "note": "", "sources": [], **changes}
+            changes = {"speaker": "", "note": "", "summary": "", "sources": [], **changes}
         version = expected_version(request, claim, changes.pop("version", None))
         expected_revision = changes.pop("article_revision", None)
         if changes.pop("article", claim.article) != claim.article:
