@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator
+
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from annotations import roles
+from annotations.exports.records import ArticleRecord, ClaimRecord, SourceRecord
 from annotations.models import Article, Claim, Review, Source
 
 
@@ -135,3 +139,69 @@ def dashboard(article: Article | None = None) -> dict:
         "decisions": len(waits),
         "oldest_pending": list(oldest),
     }
+
+
+# Exports: plain records in chunks, so memory stays flat and queries grow with claims / chunk size only.
+
+CLAIM_COLUMNS = (
+    "pk", "article_id", "start", "end", "exact", "prefix", "suffix", "anchor_state", "verdict", "speaker",
+    "summary", "note", "review_state", "created_by__username", "created_by__first_name", "created_by__last_name",
+    "created_at", "updated_at", "approved_at", "version", "canonical",
+)  # fmt: skip
+SOURCE_COLUMNS = (
+    "claim_id",
+    "url",
+    "title",
+    "publisher",
+    "kind",
+    "stance",
+    "quoted_text",
+    "accessed_on",
+    "archived_url",
+)
+ARTICLE_COLUMNS = ("pk", "slug", "title", "publisher", "published_on", "source_url")
+
+
+def export_records(claims: QuerySet[Claim], chunk_size: int = 2000) -> Iterator[tuple[ClaimRecord, ArticleRecord]]:
+    """Each claim (in id order) with its sources and its article, read `chunk_size` claims at a time.
+
+    Three queries per chunk (claims with their authors, their sources, the articles not seen yet), walking
+    the ids rather than OFFSET, so a chunk deep into a million claims costs what the first did.
+    """
+    claims = claims.order_by("pk")
+    articles: dict[int, ArticleRecord] = {}
+    last = 0
+    while True:
+        rows = list(claims.filter(pk__gt=last).values_list(*CLAIM_COLUMNS)[:chunk_size])
+        if not rows:
+            return
+        ids = [row[0] for row in rows]
+        sources: dict[int, list[SourceRecord]] = defaultdict(list)
+        for claim_id, *values in (
+            Source.objects.filter(claim_id__in=ids).order_by("claim_id", "pk").values_list(*SOURCE_COLUMNS)
+        ):
+            sources[claim_id].append(SourceRecord(*values))
+        unseen = {row[1] for row in rows} - articles.keys()
+        if unseen:
+            for values in Article.objects.filter(pk__in=unseen).values_list(*ARTICLE_COLUMNS):
+                articles[values[0]] = ArticleRecord(*values)
+        for (
+            pk,
+            article_id,
+            *values,
+            first_name,
+            last_name,
+            created_at,
+            updated_at,
+            approved_at,
+            version,
+            canonical,
+        ) in rows:
+            claim = ClaimRecord(
+                pk, article_id, *values,
+                creator_name=f"{first_name} {last_name}".strip(),
+                created_at=created_at, updated_at=updated_at, approved_at=approved_at, version=version,
+                canonical=canonical, sources=tuple(sources.get(pk, ())),
+            )  # fmt: skip
+            yield claim, articles[article_id]
+        last = ids[-1]

@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from annotations.api import views
+from annotations.api import exports, views
 
 app_name = "api"
 
@@ -8,4 +9,9 @@ router = DefaultRouter()
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("claims", views.ClaimViewSet, basename="claim")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("export/annotations.jsonld", exports.AnnotationsExport.as_view(), name="export-annotations"),
+    path("export/claimreview.jsonld", exports.ClaimReviewExport.as_view(), name="export-claimreview"),
+    path("export/claims.csv", exports.CSVExport.as_view(), name="export-csv"),
+]
