@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from annotations import anchoring, notifications, roles, sanitize, text
+from annotations.exports.w3c import AnnotationInput
 from annotations.ingest import ArticleInput
 from annotations.models import Article, ArticleRevision, Claim, Review, Source
 
@@ -641,3 +643,119 @@ def _apply_resolution(claim: Claim, resolution: anchoring.Resolution, body_text:
         review_state=claim.review_state,
         sent_back_for_review=sent_back,
     )
+
+
+# W3C Web Annotations coming in: the protocol container and `import_annotations`.
+
+
+@dataclass(frozen=True)
+class AnnotationOutcome:
+    action: str  # "created", "matched" (already here) or "unplaced" (nothing written)
+    claim: Claim | None = None
+    how: str = ""  # how the words were found: anchored, relocated, or why not
+
+
+_ARTICLE_PATH = re.compile(r"/articles/(?P<slug>[^/]+)/?")
+
+
+def article_for_url(url: str) -> Article | None:
+    """The article an annotation's target names: by its original URL, or by its page on this site."""
+    article = Article.objects.filter(source_url=url).first() if sanitize.is_web_url(url) else None
+    if article is None:
+        match = _ARTICLE_PATH.fullmatch(urlsplit(url).path)
+        if match:
+            article = Article.objects.filter(slug=match["slug"]).first()
+    return article
+
+
+def anchor_annotation(article: Article, given: AnnotationInput) -> tuple[anchoring.Selectors, str]:
+    """Where an annotation's words are in the article now: its position when the quote still stands
+    there, else its quote found by re-anchoring (the text may have been revised since, or the client
+    counted UTF-16 units). Words that cannot be found are an error: nothing is placed on other words.
+    """
+    text_ = article.body_text
+    start, end = given.start, given.end
+    fits = start is not None and end is not None and start < end <= len(text_)
+    if fits and (given.exact is None or text_[start:end] == given.exact):
+        return anchoring.build_selectors(text_, start, end), Claim.AnchorState.ANCHORED
+    if not given.exact:
+        raise DomainError(
+            "The target's position does not fit the article and it gives no quote to look for.",
+            field="target.selector",
+        )
+    stored = anchoring.Selectors(start or 0, end or 0, given.exact, given.prefix or "", given.suffix or "")
+    found = anchoring.resolve(text_, stored, expected_start=start)
+    if found.state == Claim.AnchorState.ORPHANED:
+        raise DomainError(
+            f"The quote “{given.exact[:80]}” was not found in the article “{article.title}”.", field="target.selector"
+        )
+    return anchoring.build_selectors(text_, found.start, found.end), found.state
+
+
+def claim_from_annotation(given: AnnotationInput, *, by: User) -> tuple[Claim, str]:
+    """Create the claim a W3C annotation describes (POST to the container)."""
+    check_can_create(by)
+    article = article_for_url(given.target_url)
+    if article is None:
+        raise DomainError(f"No article here has the URL {given.target_url}.", field="target.source")
+    selectors, how = anchor_annotation(article, given)
+    claim = create_claim(
+        article,
+        by=by,
+        verdict=given.verdict,
+        start=selectors.start,
+        end=selectors.end,
+        speaker=given.speaker,
+        note=given.note,
+        summary=given.summary,
+        sources=given.sources,
+        canonical=given.key,
+    )
+    return claim, how
+
+
+def import_annotation(given: AnnotationInput, *, by: User) -> AnnotationOutcome:
+    """Bring in an annotation unless it is already here: same canonical IRI, or the same verdict on
+    the same words of the same article. Importing a file twice creates nothing the second time.
+    """
+    if given.key:
+        existing = Claim.objects.filter(canonical=given.key).first()
+        if existing is not None:
+            return AnnotationOutcome("matched", existing, "same canonical IRI")
+    article = article_for_url(given.target_url)
+    if article is None:
+        return AnnotationOutcome("unplaced", how=f"no article has the URL {given.target_url}")
+    try:
+        selectors, how = anchor_annotation(article, given)
+    except DomainError as error:
+        return AnnotationOutcome("unplaced", how=error.message)
+    same = Claim.objects.filter(
+        article=article, start=selectors.start, end=selectors.end, verdict=given.verdict
+    ).first()
+    if same is not None:
+        return AnnotationOutcome("matched", same, "same verdict on the same words")
+    claim, how = claim_from_annotation(given, by=by)
+    return AnnotationOutcome("created", claim, how)
+
+
+def update_claim_from_annotation(claim: Claim, given: AnnotationInput, *, by: User, version: int) -> Claim:
+    """Replace a claim with what a W3C annotation says (PUT): anchor, verdict, texts and sources."""
+    check_can_edit(claim, by)
+    article = article_for_url(given.target_url)
+    if article is None or article.pk != claim.article_id:
+        raise DomainError("An annotation cannot move to another article.", field="target.source")
+    changes: dict[str, Any] = {
+        "verdict": given.verdict,
+        "speaker": given.speaker,
+        "note": given.note,
+        "summary": given.summary,
+        "sources": given.sources,
+    }
+    # The anchor moves only when the target says other words (an orphan's quote alone keeps it as is).
+    same_words = (
+        given.exact in (None, claim.exact) and given.start in (None, claim.start) and given.end in (None, claim.end)
+    )
+    if not same_words:
+        selectors, _ = anchor_annotation(article, given)
+        changes |= {"start": selectors.start, "end": selectors.end}
+    return update_claim(claim, by=by, version=version, changes=changes)

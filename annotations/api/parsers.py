@@ -41,3 +41,9 @@ def _check(value: Any, depth: int) -> None:
     elif isinstance(value, list):
         for item in value:
             _check(item, depth + 1)
+
+
+class JSONLDParser(StrictJSONParser):
+    """W3C Web Annotations arrive as application/ld+json (with or without the anno.jsonld profile)."""
+
+    media_type = "application/ld+json"

@@ -8,16 +8,19 @@ from django.db.models import QuerySet
 from django.http import JsonResponse
 from django.views.defaults import page_not_found
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations import queries, roles, services
-from annotations.api import serializers
+from annotations.api import exports, serializers
 from annotations.api.filters import ClaimFilter
 from annotations.api.pagination import Pagination
+from annotations.exports import w3c
 from annotations.models import Article, Claim
 
 IF_MATCH = OpenApiParameter(
@@ -124,9 +127,31 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self) -> QuerySet[Claim]:
         return queries.claims_visible_to(self.request.user).order_by("article_id", "start", "end", "pk")
 
+    def get_renderers(self):
+        # A single claim also comes as a W3C Web Annotation: Accept: application/ld+json.
+        renderers = super().get_renderers()
+        return [*renderers, AnnotationRenderer()] if self.action == "retrieve" else renderers
+
+    def handle_exception(self, exc):
+        # Errors are plain JSON, also when the claim was asked for as an annotation.
+        if isinstance(getattr(self.request, "accepted_renderer", None), AnnotationRenderer):
+            self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().handle_exception(exc)
+
+    @extend_schema(
+        responses={
+            (200, "application/json"): serializers.ClaimSerializer,
+            (200, w3c.PROFILE_MEDIA_TYPE): OpenApiResponse(OpenApiTypes.OBJECT, description="A W3C Web Annotation"),
+        }
+    )
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         claim = self.get_object()
-        return Response(self.get_serializer(claim).data, headers={"ETag": claim_etag(claim)})
+        headers = {"ETag": claim_etag(claim), "Vary": "Accept"}
+        if isinstance(request.accepted_renderer, AnnotationRenderer):
+            record, article = next(queries.export_records(Claim.objects.filter(pk=claim.pk)))
+            document = w3c.annotation(record, article, exports.site_for(request))
+            return Response(document, headers=headers, content_type=w3c.PROFILE_MEDIA_TYPE)
+        return Response(self.get_serializer(claim).data, headers=headers)
 
     @extend_schema(
         summary="Create a claim", request=serializers.ClaimInputSerializer, responses={201: serializers.ClaimSerializer}
@@ -241,6 +266,13 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             # The review trail (reviewers' comments, earlier drafts) is the newsroom's own.
             self.permission_denied(request, message="A claim's history is visible to the newsroom only.")
         return Response(serializers.HistoryEntrySerializer(queries.claim_history(claim), many=True).data)
+
+
+class AnnotationRenderer(JSONRenderer):
+    """Matches Accept: application/ld+json with or without the profile; answers with the profile."""
+
+    media_type = "application/ld+json"
+    format = "jsonld"
 
 
 def not_found(request, exception=None):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from annotations import queries, roles
 from annotations.api.serializers import ClaimSerializer
@@ -45,7 +46,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "isReviewer": roles.is_reviewer(request.user),
         "isNewsroom": roles.sees_unpublished_claims(request.user),
     }
-    return render(
+    response = render(
         request,
         "annotations/article_detail.html",
         {
@@ -57,3 +58,9 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "stances": Source.Stance.choices,
         },
     )
+    # W3C Web Annotation Protocol discovery: where annotations of this page are read and written.
+    response["Link"] = f'<{reverse("annotation-container")}>; rel="{ANNOTATION_SERVICE}"'
+    return response
+
+
+ANNOTATION_SERVICE = "http://www.w3.org/ns/oa#annotationService"
