@@ -15,7 +15,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
-from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -38,11 +38,8 @@ def site_for(request: Request) -> Site:
     )
 
 
-class FormatFirstNegotiation(BaseContentNegotiation):
-    """An export has one format whatever Accept says; errors are JSON."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
+class FormatFirstNegotiation(DefaultContentNegotiation):
+    """An export has one format whatever Accept says; errors are JSON. Request bodies are matched as usual."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
         return renderers[0], renderers[0].media_type
