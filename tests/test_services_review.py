@@ -1,5 +1,7 @@
 """The review workflow's rules, in the services that both the pages and the API call."""
 
+import datetime
+
 import pytest
 
 from annotations import services
@@ -82,3 +84,25 @@ def test_an_approved_claim_is_locked_for_its_author_and_admins(editor):
             services.update_claim(claim, by=person, version=claim.version, changes={"note": "late"})
     with pytest.raises(services.DomainError, match="reason"):
         services.reopen_claim(claim, by=reviewer, comment="")
+
+
+def test_approval_date_is_set_on_approval_and_cleared_when_reopened(editor):
+    reviewer = make_user("rev", role="Reviewers")
+    claim = draft(editor, "disputed")
+    make_source(claim)
+    services.submit_claim(claim, by=editor)
+    assert claim.approved_at is None
+    services.approve_claim(claim, by=reviewer)
+    approved_at = claim.approved_at
+    assert approved_at is not None
+    assert abs(approved_at - claim.reviews.get(decision="approve").created_at) < datetime.timedelta(seconds=1)
+    services.reopen_claim(claim, by=reviewer, comment="New figures")
+    assert claim.approved_at is None
+
+
+def test_canonical_must_be_an_absolute_iri(editor):
+    article = make_article(body_html=BODY)
+    with pytest.raises(services.DomainError, match="absolute IRI"):
+        services.create_claim(article, by=editor, exact="the bridge", verdict="disputed", canonical="not an iri")
+    claim = services.create_claim(article, by=editor, exact="the bridge", verdict="disputed", canonical="urn:uuid:1")
+    assert claim.canonical == "urn:uuid:1"

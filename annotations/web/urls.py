@@ -1,12 +1,13 @@
 from django.urls import path
 
-from annotations.web import review, views
+from annotations.web import claims, review, views
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.article_list, name="article-list"),
     path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
+    path("claims/<int:pk>/", claims.claim_page, name="claim-page"),
     path("review/", review.queue, name="review-queue"),
     path("review/sent-back/", review.sent_back, name="sent-back"),
     path("dashboard/", review.dashboard, name="dashboard"),

@@ -371,3 +371,16 @@ def test_fast_claim_json_equals_what_drf_fields_would_give(as_editor, article):
 def test_updated_after_with_any_iso_offset_is_answered_not_a_500(as_editor, many_claims, value, status):
     """Found by schemathesis on PostgreSQL, which refuses offsets beyond ±15:59."""
     assert as_editor.get("/api/v1/claims/", {"updated_after": value}).status_code == status
+
+
+def test_summary_is_written_read_and_emptied_by_put(as_editor, article):
+    created = create(as_editor, article, start=4, end=9, summary="  The mayor's figure  ").json()
+    assert created["summary"] == "The mayor's figure"
+    assert created["approved_at"] is None
+    too_long = as_editor.patch(f"/api/v1/claims/{created['id']}/", {"summary": "x" * 201, "version": 1}, format="json")
+    assert too_long.status_code == 400
+    assert "summary" in too_long.json()
+    replaced = as_editor.put(
+        f"/api/v1/claims/{created['id']}/", {"article": article.pk, "verdict": "verified", "version": 1}, format="json"
+    )
+    assert replaced.json()["summary"] == ""

@@ -71,7 +71,11 @@ export class ClaimForm {
     this.quoteInput.closest("[data-quote-field]").hidden = true;
     this.form.elements.verdict.value = claim.verdict;
     this.form.elements.speaker.value = claim.speaker;
+    this.form.elements.summary.value = claim.summary || "";
     this.form.elements.note.value = claim.note;
+    const publicLink = this.dialog.querySelector("[data-public-link]");
+    publicLink.hidden = claim.review_state !== "approved";
+    publicLink.querySelector("a").href = `/claims/${claim.id}/`;
     for (const source of claim.sources) this.addSource(source);
     this.deleteButton.hidden = !canEdit;
     for (const element of this.form.elements) {
@@ -83,6 +87,7 @@ export class ClaimForm {
   reset() {
     this.form.reset();
     this.sources.replaceChildren();
+    this.dialog.querySelector("[data-public-link]").hidden = true;
     this.clearErrors();
     for (const element of this.form.elements) element.disabled = false;
     delete this.deleteButton.dataset.confirming;
@@ -137,6 +142,7 @@ export class ClaimForm {
     return {
       verdict: elements.verdict.value,
       speaker: elements.speaker.value.trim(),
+      summary: elements.summary.value.trim(),
       note: elements.note.value.trim(),
       exact: this.quoteInput.closest("[data-quote-field]").hidden ? undefined : elements.exact.value,
       sources,
