@@ -91,6 +91,7 @@ def test_select_tag_save_reload_edit_and_delete_a_claim(page, live_server, edito
     page.wait_for_selector("#claim-form:not([hidden])")
     page.check("input[name=verdict][value=disputed]")
     page.fill("#claim-speaker", "Critics")
+    page.fill("#claim-summary", "Critics: the bridge cost 8 million euros")
     page.click("[data-add-source]")
     page.fill("[data-source-row] input[name=url]", "https://city.example/budget")
     page.fill("[data-source-row] input[name=title]", "City budget 2024")
@@ -102,6 +103,7 @@ def test_select_tag_save_reload_edit_and_delete_a_claim(page, live_server, edito
     text = article.body_text
     assert (claim.exact, claim.start) == ("the bridge cost 8 million euros", text.index("the bridge cost 8"))
     assert claim.sources.get().title == "City budget 2024"
+    assert claim.summary == "Critics: the bridge cost 8 million euros"
 
     page.reload()
     page.wait_for_selector("html[data-editor-ready]")
@@ -109,6 +111,8 @@ def test_select_tag_save_reload_edit_and_delete_a_claim(page, live_server, edito
 
     page.click(f"#claim-mark-{claim.pk}")
     page.wait_for_selector("#claim-form:not([hidden])")
+    assert page.input_value("#claim-summary") == "Critics: the bridge cost 8 million euros"
+    assert page.locator("[data-public-link]").is_hidden()  # a draft has no public page
     page.fill("#claim-note", "The budget says 8 million")
     page.click("#claim-form button[type=submit]")
     page.wait_for_function("document.getElementById('editor-status').textContent === 'Claim saved.'")

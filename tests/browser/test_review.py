@@ -62,3 +62,12 @@ def test_reviewer_approves_from_the_article_page_and_sees_the_history(page, live
     page.wait_for_function("document.getElementById('editor-status').textContent === 'Claim approved.'")
     assert Claim.objects.get(pk=pending.pk).review_state == "approved"
     assert pending.reviews.get().comment == "Checked against the budget"
+    # The approved claim now has a public page, linked from its form.
+    page.click(f"#claim-mark-{pending.pk}")
+    link = page.locator("[data-public-link] a")
+    link.wait_for()
+    assert link.get_attribute("href") == f"/claims/{pending.pk}/"
+    public = page.context.new_page()
+    public.goto(f"{live_server.url}/claims/{pending.pk}/")
+    assert "ClaimReview" in public.locator("script[type='application/ld+json']").inner_text()
+    public.close()
