@@ -190,3 +190,20 @@ def test_unknown_article_is_unplaced(editor, tmp_path):
     )
     assert "1 unplaced" in run_import(str(path))
     assert not Claim.objects.exists()
+
+
+class _Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_export_shows_a_progress_bar_on_a_terminal_only(claims, tmp_path, monkeypatch):
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    call_command("export_annotations", "--format", "csv", "-o", str(tmp_path / "a.csv"), stderr=StringIO())
+    assert "3/3" in terminal.getvalue()
+    assert "claims" in terminal.getvalue()
+    quiet = StringIO()
+    monkeypatch.setattr("sys.stderr", quiet)
+    call_command("export_annotations", "--format", "csv", "-o", str(tmp_path / "b.csv"), stderr=StringIO())
+    assert quiet.getvalue() == ""
