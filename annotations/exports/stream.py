@@ -7,9 +7,10 @@ queries.export_records(), and yields UTF-8 chunks of a few hundred claims each.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+
+import orjson
 
 from annotations.exports import claimreview, table, w3c
 from annotations.exports.records import ArticleRecord, ClaimRecord, Site
@@ -20,21 +21,26 @@ ITEMS = "\x00items\x00"  # where the streamed list goes in a document's JSON
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(value).decode()
 
 
 def json_document(document: dict[str, Any], items: Iterable[dict[str, Any]]) -> Iterator[bytes]:
-    """`document` as JSON, with `items` streamed where the document holds the ITEMS placeholder."""
-    head, tail = dumps(document).split(dumps(ITEMS))
-    yield (head + "[").encode()
-    batch: list[str] = []
+    """`document` as JSON, with `items` streamed where the document holds the ITEMS placeholder.
+
+    Items are encoded CHUNK at a time by orjson (one call per chunk: the encoding was half the time of an
+    export with the standard library's json, called per item).
+    """
+    head, tail = orjson.dumps(document).split(orjson.dumps(ITEMS))
+    yield head + b"["
+    batch: list[dict[str, Any]] = []
     first = True
     for item in items:
-        batch.append(dumps(item))
+        batch.append(item)
         if len(batch) == CHUNK:
-            yield (("" if first else ",") + ",".join(batch)).encode()
+            yield (b"" if first else b",") + orjson.dumps(batch)[1:-1]
             batch, first = [], False
-    yield (("" if first or not batch else ",") + ",".join(batch) + "]" + tail).encode()
+    rest = orjson.dumps(batch)[1:-1] if batch else b""
+    yield (b"," if rest and not first else b"") + rest + b"]" + tail
 
 
 def w3c_collection(records: Records, site: Site, *, iri: str, label: str, total: int) -> Iterator[bytes]:
