@@ -165,7 +165,7 @@ ARTICLE_COLUMNS = ("pk", "slug", "title", "publisher", "published_on", "source_u
 def export_records(claims: QuerySet[Claim], chunk_size: int = 2000) -> Iterator[tuple[ClaimRecord, ArticleRecord]]:
     """Each claim (in id order) with its sources and its article, read `chunk_size` claims at a time.
 
-    Three queries per chunk (claims with their authors, their sources, the articles not seen yet), walking
+    At most three queries per chunk (claims with their authors, their sources, the articles not seen yet), walking
     the ids rather than OFFSET, so a chunk deep into a million claims costs what the first did.
     """
     claims = claims.order_by("pk")
@@ -204,4 +204,6 @@ def export_records(claims: QuerySet[Claim], chunk_size: int = 2000) -> Iterator[
                 canonical=canonical, sources=tuple(sources.get(pk, ())),
             )  # fmt: skip
             yield claim, articles[article_id]
+        if len(rows) < chunk_size:
+            return  # a short chunk was the last: no query to find there are no more
         last = ids[-1]

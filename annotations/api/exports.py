@@ -154,14 +154,19 @@ def page_params(request: Request) -> tuple[int | str | None, int]:
     given_page, given_size = request.query_params.get("page"), request.query_params.get("page_size")
     size = PAGE_SIZE
     if given_size is not None:
-        if not given_size.isdigit() or not 1 <= int(given_size) <= MAX_PAGE_SIZE:
+        if not is_number(given_size) or not 1 <= int(given_size) <= MAX_PAGE_SIZE:
             raise ValidationError({"page_size": [f"A number from 1 to {MAX_PAGE_SIZE}."]})
         size = int(given_size)
     if given_page is None or given_page == "all":
         return given_page, size
-    if not given_page.isdigit() or int(given_page) < 1:
+    if not is_number(given_page) or int(given_page) < 1:
         raise ValidationError({"page": ["A page number from 1, or `all`."]})
     return int(given_page), size
+
+
+def is_number(value: str) -> bool:
+    """ASCII digits only: str.isdigit() is true for "²", which int() refuses."""
+    return value.isascii() and value.isdigit() and len(value) <= 9
 
 
 def jsonld_stream(body: Iterator[bytes], content_type: str) -> StreamingHttpResponse:

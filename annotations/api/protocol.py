@@ -27,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from annotations import queries, services
-from annotations.api.exports import FormatFirstNegotiation, site_for
+from annotations.api.exports import FormatFirstNegotiation, is_number, site_for
 from annotations.api.parsers import JSONLDParser
 from annotations.api.views import claim_etag, expected_version
 from annotations.exports import stream, w3c
@@ -94,7 +94,7 @@ class ContainerView(ProtocolView):
         ).hexdigest()[:20]
         headers["ETag"] = f'"annotations-{version}"'
         if page_param is not None:
-            if not page_param.isdigit() or int(page_param) > last_page:
+            if not is_number(page_param) or int(page_param) > last_page:
                 raise ValidationError({"page": [f"Pages run from 0 to {last_page}."]})
             page = int(page_param)
             document = self._page(claims, site, page, last_page, total, iris=iris, embedded=False)
@@ -165,7 +165,7 @@ class ContainerView(ProtocolView):
         )
 
 
-_ID = re.compile(r"\d{1,18}")
+_ID = re.compile(r"[0-9]{1,18}")
 
 
 @extend_schema(exclude=True)

@@ -60,6 +60,6 @@ def claim_reviewed(claim: ClaimRecord, limit: int = CLAIM_REVIEWED_LENGTH) -> st
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    if " " in cut:
+    if text[limit - 1] != " " and " " in cut:  # the cut falls inside a word: drop that word
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:.") + "…"

@@ -6,11 +6,13 @@ A claim is an Annotation with motivation `assessing`. Its bodies:
 - the speaker (`identifying`), the summary (`describing`) and the note (`commenting`): TextualBodies;
 - each source: a SpecificResource with purpose `linking` whose `source` is the web page (with
   `schema:name` and `schema:publisher`), its quoted passage as a TextQuoteSelector, when it was read and
-  its archived copy as a TimeState (`sourceDate`, `cached`), and the stance and kind under our own
+  its archived copy as a TimeState (`sourceDate`, `cached`; an undated copy as `schema:archivedAt` on the
+  page), and the stance and kind under our own
   vocabulary (VOCAB + "stance", VOCAB + "kind"), since the model has no term for them.
 
 The target's `source` is the article's canonical URL, with a TextQuoteSelector and a TextPositionSelector
-(code points, as the model says). An orphan keeps its last quote, loses the position that no longer
+(code points, as the model says). URLs go out as URIs (non-ASCII percent-encoded) and come back as
+the IRIs editors typed. An orphan keeps its last quote, loses the position that no longer
 holds, and is marked by VOCAB + "anchorState" on the target. docs/api.md documents the mapping.
 """
 
@@ -19,6 +21,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils.encoding import iri_to_uri, uri_to_iri
 
 from annotations.exports.records import ArticleRecord, ClaimRecord, Site, SourceRecord, iso
 
@@ -49,7 +53,7 @@ def annotation(claim: ClaimRecord, article: ArticleRecord, site: Site, *, embedd
         "modified": iso(claim.updated_at),
         "creator": creator,
         "generator": {"id": site.base_url + "/", "type": "Software", "name": "Factcheck"},
-        "canonical": claim.canonical or iri,
+        "canonical": iri_to_uri(claim.canonical) if claim.canonical else iri,
         REVIEW_STATE: claim.review_state,
         "body": bodies(claim),
         "target": target(claim, article, site),
@@ -67,11 +71,14 @@ def bodies(claim: ClaimRecord) -> list[dict[str, Any]]:
 
 
 def source_body(source: SourceRecord) -> dict[str, Any]:
-    page: dict[str, Any] = {"id": source.url, "type": "Dataset" if source.kind == "dataset" else "Text"}
+    page: dict[str, Any] = {"id": iri_to_uri(source.url), "type": "Dataset" if source.kind == "dataset" else "Text"}
     if source.title:
         page["schema:name"] = source.title
     if source.publisher:
         page["schema:publisher"] = source.publisher
+    if source.archived_url and not source.accessed_on:
+        # A TimeState needs its date (model 4.3.1): an undated archived copy goes on the page itself.
+        page["schema:archivedAt"] = iri_to_uri(source.archived_url)
     body: dict[str, Any] = {
         "type": "SpecificResource",
         "purpose": "linking",
@@ -81,12 +88,10 @@ def source_body(source: SourceRecord) -> dict[str, Any]:
     }
     if source.quoted_text:
         body["selector"] = {"type": "TextQuoteSelector", "exact": source.quoted_text}
-    if source.accessed_on or source.archived_url:
-        state: dict[str, Any] = {"type": "TimeState"}
-        if source.accessed_on:
-            state["sourceDate"] = f"{source.accessed_on.isoformat()}T00:00:00Z"
+    if source.accessed_on:
+        state: dict[str, Any] = {"type": "TimeState", "sourceDate": f"{source.accessed_on.isoformat()}T00:00:00Z"}
         if source.archived_url:
-            state["cached"] = source.archived_url
+            state["cached"] = iri_to_uri(source.archived_url)
         body["state"] = state
     return body
 
@@ -98,7 +103,7 @@ def target(claim: ClaimRecord, article: ArticleRecord, site: Site) -> dict[str, 
         selector: Any = quote
     else:
         selector = [quote, {"type": "TextPositionSelector", "start": claim.start, "end": claim.end}]
-    return {"source": site.article_url(article), "selector": selector, ANCHOR_STATE: claim.anchor_state}
+    return {"source": iri_to_uri(site.article_url(article)), "selector": selector, ANCHOR_STATE: claim.anchor_state}
 
 
 # Collections and pages (model section 5).
@@ -246,7 +251,7 @@ def _read_source(body: dict[str, Any], path: str) -> dict[str, Any]:
         raise AnnotationError(f"A source body needs its stance under {STANCE}.", f"{path}.{STANCE}")
     kind = body.get(KIND) or ("dataset" if "Dataset" in _as_list(page.get("type")) else "news_report")
     source: dict[str, Any] = {
-        "url": page["id"],
+        "url": uri_to_iri(page["id"]),
         "title": _string(page.get("schema:name", ""), f"{path}.source.schema:name"),
         "publisher": _string(page.get("schema:publisher", ""), f"{path}.source.schema:publisher"),
         "kind": _string(kind, f"{path}.{KIND}"),
@@ -258,12 +263,14 @@ def _read_source(body: dict[str, Any], path: str) -> dict[str, Any]:
     for selector in _as_list(body.get("selector")):
         if isinstance(selector, dict) and selector.get("type") == "TextQuoteSelector":
             source["quoted_text"] = _string(selector.get("exact", ""), f"{path}.selector.exact")
+    if "schema:archivedAt" in page:
+        source["archived_url"] = uri_to_iri(_string(page["schema:archivedAt"], f"{path}.source.schema:archivedAt"))
     state = body.get("state")
     if isinstance(state, dict):
         if "sourceDate" in state:
             source["accessed_on"] = _date(state["sourceDate"], f"{path}.state.sourceDate")
         if "cached" in state:
-            source["archived_url"] = _string(state["cached"], f"{path}.state.cached")
+            source["archived_url"] = uri_to_iri(_string(state["cached"], f"{path}.state.cached"))
     return source
 
 
@@ -279,7 +286,7 @@ def _read_target(given: Any) -> dict[str, Any]:
         source = source.get("id")
     if not isinstance(source, str) or not source:
         raise AnnotationError("The target's `source` must be the article's URL.", "target.source")
-    found: dict[str, Any] = {"target_url": source}
+    found: dict[str, Any] = {"target_url": uri_to_iri(source)}
     for index, selector in enumerate(_as_list(given.get("selector"))):
         path = f"target.selector[{index}]"
         kind = selector.get("type") if isinstance(selector, dict) else None
