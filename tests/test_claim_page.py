@@ -73,3 +73,15 @@ def test_unpublished_claims_have_no_public_page(client, published, state, editor
 def test_the_csv_links_approved_claims_to_their_page(client, published):
     response = client.get("/api/v1/export/claims.csv")
     assert f"http://testserver/claims/{published.pk}/" in b"".join(response.streaming_content).decode()
+
+
+def test_the_article_page_links_its_exports(client, published):
+    html = client.get(f"/articles/{published.article.slug}/").content.decode()
+    article = published.article.pk
+    for link in (
+        f"/api/v1/export/claims.csv?article={article}",
+        f"/api/v1/export/annotations.jsonld?article={article}&amp;page=all",
+        f"/api/v1/export/claimreview.jsonld?article={article}",
+    ):
+        assert link in html
+        assert client.get(link.replace("&amp;", "&")).status_code == 200
