@@ -177,9 +177,7 @@ def export_records(claims: QuerySet[Claim], chunk_size: int = 2000) -> Iterator[
             return
         ids = [row[0] for row in rows]
         sources: dict[int, list[SourceRecord]] = defaultdict(list)
-        for claim_id, *values in (
-            Source.objects.filter(claim_id__in=ids).order_by("claim_id", "pk").values_list(*SOURCE_COLUMNS)
-        ):
+        for claim_id, *values in _sources_of(ids).order_by("claim_id", "pk").values_list(*SOURCE_COLUMNS):
             sources[claim_id].append(SourceRecord(*values))
         unseen = {row[1] for row in rows} - articles.keys()
         if unseen:
@@ -207,3 +205,13 @@ def export_records(claims: QuerySet[Claim], chunk_size: int = 2000) -> Iterator[
         if len(rows) < chunk_size:
             return  # a short chunk was the last: no query to find there are no more
         last = ids[-1]
+
+
+def _sources_of(ids: list[int]) -> QuerySet[Source]:
+    """The sources of these claims (ids ascending). Where the ids are dense, as in an unfiltered export, an id
+    range is half the time of binding each id; the few sources of claims in the range but not in the chunk
+    are then left out by their claim, as export_records only looks up the chunk's own.
+    """
+    if ids[-1] - ids[0] < 2 * len(ids):
+        return Source.objects.filter(claim_id__gte=ids[0], claim_id__lte=ids[-1])
+    return Source.objects.filter(claim_id__in=ids)

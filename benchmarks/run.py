@@ -19,6 +19,9 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 ANCHORING_TARGET = 1.0  # seconds for 2,000 claims on 100 KB (issue: anchoring)
 SERVICE_TARGET = 1.0  # seconds for the whole revision with its database writes (our own target)
 EDITOR_TARGET_MS = 150  # page load to all 500 highlights drawn, in headless Chromium (issue: editor UI)
+EXPORT_RATIO_TARGET = 3.0  # an export's time over PostgreSQL's own for the same rows as JSON (issue: exports)
+EXPORT_MEMORY_TARGET_MB = 200  # peak resident memory of the export process (issue: exports)
+FORMAT_NAMES = {"w3c": "W3C Web Annotation", "claimreview": "ClaimReview", "csv": "CSV"}
 
 
 def machine() -> str:
@@ -40,14 +43,79 @@ def machine() -> str:
     )
 
 
-def measure_in_subprocess(module: str) -> dict[str, list[float]]:
-    """Each Django benchmark sets up its own throwaway database, so each runs in its own process."""
-    result = subprocess.run([sys.executable, "-m", module], capture_output=True, text=True, check=True)
+def measure_in_subprocess(module: str, *, progress: bool = False) -> dict:
+    """Each Django benchmark sets up its own throwaway database, so each runs in its own process.
+
+    With `progress`, the benchmark's standard error (what it is doing) is shown as it runs.
+    """
+    result = subprocess.run(
+        [sys.executable, "-m", module], stdout=subprocess.PIPE, stderr=None if progress else subprocess.PIPE,
+        text=True, check=True,
+    )  # fmt: skip
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def figure(seconds: list[float]) -> str:
-    return f"{statistics.median(seconds):.3f} s (min {min(seconds):.3f}, max {max(seconds):.3f}, {len(seconds)} runs)"
+def figure(seconds: list[float], digits: int = 3) -> str:
+    return (
+        f"{statistics.median(seconds):.{digits}f} s (min {min(seconds):.{digits}f}, max {max(seconds):.{digits}f}, "
+        f"{len(seconds)} runs)"
+    )
+
+
+def megabytes(values: list[float]) -> str:
+    return f"{statistics.median(values):.0f} MB (max {max(values):.0f})"
+
+
+def export_section(missed: list[str]) -> list[str]:
+    """Exports of 100,000 claims next to PostgreSQL's own JSON of the same rows (benchmarks/exports.py)."""
+    lines = ["", "## Exports of 100,000 claims (manage.py export_annotations)", ""]
+    result = measure_in_subprocess("benchmarks.exports", progress=True)
+    if "skipped" in result:
+        return [
+            *lines,
+            f"Not measured: {result['skipped']} The benchmark needs a PostgreSQL server; it creates and drops its own scratch database.",
+        ]
+    empty = result["empty"]
+    lines += [
+        f"A corpus made by `manage.py seed_bench --articles {result['articles']} --claims-per-article "
+        f"{result['claims'] // result['articles']}` in a scratch PostgreSQL {result['postgres'].split()[0]} database:",
+        f"{result['claims']:,} claims ({result['approved']:,} approved), {result['sources']:,} sources, "
+        f"{result['database_mb']:.0f} MB on disk; seeding took {result['seed_seconds']:.0f} s.",
+        "",
+        "*Export*: the real command, `manage.py export_annotations --format F --output FILE`, in a fresh process with",
+        "DEBUG off; its wall time, Python and Django start-up included, and its peak resident memory (ru_maxrss of that",
+        "process).",
+        f"An export that matches no claim takes {figure(empty['seconds'], 2)} and {megabytes(empty['peak_mb'])}:",
+        "that fixed cost is in every figure below.",
+        '*PostgreSQL*: `psql -c "COPY (SELECT json_build_object(...) ...) TO STDOUT"` into a file: the same claims in',
+        "the same order, with every column the export reads (the claim, its author, its sources as a JSON array, its",
+        "article); for ClaimReview, the approved claims only. Runs alternate between the two. *Ratio*: the export's",
+        "median time over PostgreSQL's. Each export file is then read back (JSON, or CSV with the csv module) and",
+        "must hold every claim exactly once.",
+        "",
+        "| format | claims | export | PostgreSQL (JSON rows) | ratio | target | peak memory | target | file | read back |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for fmt, row in result["formats"].items():
+        ratio = statistics.median(row["seconds"]) / statistics.median(row["pg_seconds"])
+        peak = max(row["peak_mb"])
+        ratio_ok = ratio <= EXPORT_RATIO_TARGET
+        memory_ok = peak < EXPORT_MEMORY_TARGET_MB
+        check_ok = row["check"] == "ok"
+        name = FORMAT_NAMES.get(fmt, fmt)
+        if not ratio_ok:
+            missed.append(f"export {name}, {ratio:.1f}x PostgreSQL's time")
+        if not memory_ok:
+            missed.append(f"export {name}, {peak:.0f} MB")
+        if not check_ok:
+            missed.append(f"export {name}, file read back: {row['check']}")
+        lines.append(
+            f"| {name} | {row['claims']:,} | {figure(row['seconds'], 2)} | {figure(row['pg_seconds'], 2)} | "
+            f"{ratio:.2f}x | ≤ {EXPORT_RATIO_TARGET:.0f}x {'(met)' if ratio_ok else '**(missed)**'} | "
+            f"{megabytes(row['peak_mb'])} | < {EXPORT_MEMORY_TARGET_MB} MB {'(met)' if memory_ok else '**(missed)**'} | "
+            f"{row['bytes'] / 2**20:.0f} MB | {'all claims, once each' if check_ok else '**' + row['check'] + '**'} |"
+        )
+    return lines
 
 
 def main() -> int:
@@ -119,6 +187,7 @@ def main() -> int:
         else:
             row += " context |"
         lines.append(row)
+    lines += export_section(missed)
     DOC.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     if missed:

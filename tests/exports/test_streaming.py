@@ -181,3 +181,17 @@ def test_export_records_asks_three_queries_per_chunk(db, django_assert_max_num_q
     assert [claim.id for claim, _ in records] == sorted(Claim.objects.values_list("pk", flat=True))
     assert all(len(claim.sources) == 2 for claim, _ in records)
     assert {article.id for _, article in records} == set(Claim.objects.values_list("article_id", flat=True))
+
+
+@pytest.mark.parametrize("every", [1, 3])
+def test_each_claim_gets_its_own_sources_in_dense_and_sparse_chunks(db, every):
+    """Dense ids read sources by id range, sparse ones by id list: either way no claim gets another's."""
+    make_claims(60)
+    for claim in Claim.objects.all():
+        claim.sources.filter(pk=claim.sources.order_by("pk").first().pk).update(title=f"of {claim.pk}")
+    chosen = Claim.objects.filter(article_id=Claim.objects.first().article_id) if every == 3 else Claim.objects.all()
+    records = list(queries.export_records(chosen, chunk_size=7))
+    assert len(records) == chosen.count()
+    for claim, _ in records:
+        assert [source.title for source in claim.sources][0] == f"of {claim.id}"
+        assert len(claim.sources) == 2

@@ -642,3 +642,10 @@ def test_urls_outside_ascii_come_back_as_the_addresses_editors_typed():
     back = read_annotation(document)
     assert back.target_url == url
     assert (back.sources[0]["url"], back.sources[0]["archived_url"]) == (url, url + "?archiv")
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_the_fast_path_for_plain_urls_gives_what_iri_to_uri_gives(text):
+    from django.utils.encoding import iri_to_uri
+
+    assert w3c.as_uri("https://example.org/" + text) == iri_to_uri("https://example.org/" + text)
