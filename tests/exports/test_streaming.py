@@ -193,5 +193,5 @@ def test_each_claim_gets_its_own_sources_in_dense_and_sparse_chunks(db, every):
     records = list(queries.export_records(chosen, chunk_size=7))
     assert len(records) == chosen.count()
     for claim, _ in records:
-        assert [source.title for source in claim.sources][0] == f"of {claim.id}"
+        assert claim.sources[0].title == f"of {claim.id}"
         assert len(claim.sources) == 2
