@@ -55,7 +55,9 @@ class ClaimSerializer(serializers.ModelSerializer):
         most of an article page with 500 claims; this builds the dict in a few microseconds.
         """
         request = self.context.get("request")
-        base = self.context.setdefault("claim_url_base", _claim_url_base(request))
+        base = self.context.get("claim_url_base")
+        if base is None:  # once per list (setdefault would call reverse() for every claim)
+            base = self.context["claim_url_base"] = _claim_url_base(request)
         return {
             "id": claim.pk,
             "url": f"{base}{claim.pk}/",
