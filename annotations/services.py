@@ -159,7 +159,10 @@ def create_claim(
     """
     check_can_create(by)
     if canonical and not is_absolute_iri(canonical):
-        raise DomainError("canonical must be an absolute IRI, like urn:uuid:... or https://...", field="canonical")
+        raise DomainError(
+            "canonical must be an absolute URI of at most 1,000 ASCII characters, like urn:uuid:... or https://...",
+            field="canonical",
+        )
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         _check_revision(article, expected_revision)
@@ -407,11 +410,16 @@ def _transition(
 
 
 def is_absolute_iri(value: str) -> bool:
-    """An absolute IRI: a scheme, a colon and no whitespace (RFC 3987's outline, not its full grammar)."""
-    return bool(_ABSOLUTE_IRI.fullmatch(value)) and len(value) <= 2000
+    """An absolute URI in ASCII: a scheme, a colon, and only characters URIs allow (RFC 3986).
+
+    `canonical` is kept exactly as given and exported as it is, so it must already be a valid URI; and at
+    most 1,000 characters, which an index can hold.
+    """
+    return bool(_ABSOLUTE_URI.fullmatch(value)) and not _NOT_IN_URIS.search(value) and len(value) <= 1000
 
 
-_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+_ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7e]+")
+_NOT_IN_URIS = re.compile(r"[<>\"{}|\\^`]")
 
 
 def _check_revision(article: Article, expected_revision: int | None) -> None:
@@ -650,28 +658,48 @@ def _apply_resolution(claim: Claim, resolution: anchoring.Resolution, body_text:
 
 @dataclass(frozen=True)
 class AnnotationOutcome:
-    action: str  # "created", "matched" (already here) or "unplaced" (nothing written)
+    action: str  # "created", "matched" (already here), "unplaced" or "invalid" (nothing written)
     claim: Claim | None = None
-    how: str = ""  # how the words were found: anchored, relocated, or why not
+    how: str = ""  # how the words were found (anchored, relocated: the words used), or why not
 
 
 _ARTICLE_PATH = re.compile(r"/articles/(?P<slug>[^/]+)/?")
+_ANNOTATION_PATH = re.compile(r"/annotations/(?P<pk>[0-9]{1,18})")
 
 
-def article_for_url(url: str) -> Article | None:
-    """The article an annotation's target names: by its original URL, or by its page on this site."""
+def _split(url: str):
+    try:
+        return urlsplit(url)
+    except ValueError:  # e.g. "http://[bad/": not a URL at all
+        return None
+
+
+def article_for_url(url: str, *, hosts: Iterable[str]) -> Article | None:
+    """The article an annotation's target names: by its original URL, or by its page on this site
+    (`hosts`: the names this site answers to; another site's /articles/<slug>/ is not ours).
+    """
     article = Article.objects.filter(source_url=url).first() if sanitize.is_web_url(url) else None
-    if article is None:
-        match = _ARTICLE_PATH.fullmatch(urlsplit(url).path)
+    parts = _split(url)
+    if article is None and parts is not None and parts.netloc in set(hosts):
+        match = _ARTICLE_PATH.fullmatch(parts.path)
         if match:
             article = Article.objects.filter(slug=match["slug"]).first()
     return article
 
 
-def anchor_annotation(article: Article, given: AnnotationInput) -> tuple[anchoring.Selectors, str]:
+def own_claim(iri: str, *, hosts: Iterable[str]) -> Claim | None:
+    """The claim an IRI of this site's own /annotations/N names, if it exists."""
+    parts = _split(iri)
+    match = _ANNOTATION_PATH.fullmatch(parts.path) if parts is not None and parts.netloc in set(hosts) else None
+    return Claim.objects.filter(pk=int(match["pk"])).first() if match else None
+
+
+def anchor_annotation(article: Article, given: AnnotationInput, *, fuzzy: bool) -> tuple[anchoring.Selectors, str]:
     """Where an annotation's words are in the article now: its position when the quote still stands
-    there, else its quote found by re-anchoring (the text may have been revised since, or the client
-    counted UTF-16 units). Words that cannot be found are an error: nothing is placed on other words.
+    there, else the quote itself found elsewhere (the client counted UTF-16 units, or the text moved).
+    With `fuzzy` (imports: the text may have been revised since) slightly changed words are re-anchored as
+    after a revision; without it (POST and PUT) only the very words are accepted. Words that cannot be
+    found are an error: nothing is placed on other words.
     """
     text_ = article.body_text
     start, end = given.start, given.end
@@ -689,44 +717,64 @@ def anchor_annotation(article: Article, given: AnnotationInput) -> tuple[anchori
         raise DomainError(
             f"The quote “{given.exact[:80]}” was not found in the article “{article.title}”.", field="target.selector"
         )
-    return anchoring.build_selectors(text_, found.start, found.end), found.state
+    if found.exact != given.exact:
+        if not fuzzy:
+            raise DomainError(
+                f"The quote “{given.exact[:80]}” is not in the article as given; the closest words are "
+                f"“{found.exact[:80]}”. Send the article's exact words.",
+                field="target.selector",
+            )
+        return anchoring.build_selectors(
+            text_, found.start, found.end
+        ), f"relocated to changed words “{found.exact[:80]}”"
+    return anchoring.build_selectors(text_, found.start, found.end), Claim.AnchorState.RELOCATED
 
 
-def claim_from_annotation(given: AnnotationInput, *, by: User) -> tuple[Claim, str]:
-    """Create the claim a W3C annotation describes (POST to the container)."""
+def claim_from_annotation(
+    given: AnnotationInput, *, by: User, hosts: Iterable[str], canonical: str = "", fuzzy: bool = False
+) -> tuple[Claim, str]:
+    """Create the claim a W3C annotation describes (POST to the container, or an import)."""
     check_can_create(by)
-    article = article_for_url(given.target_url)
+    article = article_for_url(given.target_url, hosts=hosts)
     if article is None:
         raise DomainError(f"No article here has the URL {given.target_url}.", field="target.source")
-    selectors, how = anchor_annotation(article, given)
+    selectors, how = anchor_annotation(article, given, fuzzy=fuzzy)
+    # The words go with the offsets: create_claim checks them again under the article's lock, so a revision
+    # landing meanwhile is refused instead of the claim landing on other words.
     claim = create_claim(
         article,
         by=by,
         verdict=given.verdict,
         start=selectors.start,
         end=selectors.end,
+        exact=selectors.exact,
         speaker=given.speaker,
         note=given.note,
         summary=given.summary,
         sources=given.sources,
-        canonical=given.key,
+        canonical=canonical,
+        expected_revision=article.text_revision,
     )
     return claim, how
 
 
-def import_annotation(given: AnnotationInput, *, by: User) -> AnnotationOutcome:
-    """Bring in an annotation unless it is already here: same canonical IRI, or the same verdict on
-    the same words of the same article. Importing a file twice creates nothing the second time.
+def import_annotation(given: AnnotationInput, *, by: User, hosts: Iterable[str]) -> AnnotationOutcome:
+    """Bring in an annotation unless it is already here: this site's own annotation, the same canonical
+    IRI, or the same verdict on the same words of the same article. Importing twice creates nothing new.
     """
+    for iri in (given.canonical, given.id):
+        existing = own_claim(iri, hosts=hosts) if iri else None
+        if existing is not None:
+            return AnnotationOutcome("matched", existing, "this site's own annotation")
     if given.key:
         existing = Claim.objects.filter(canonical=given.key).first()
         if existing is not None:
             return AnnotationOutcome("matched", existing, "same canonical IRI")
-    article = article_for_url(given.target_url)
+    article = article_for_url(given.target_url, hosts=hosts)
     if article is None:
         return AnnotationOutcome("unplaced", how=f"no article has the URL {given.target_url}")
     try:
-        selectors, how = anchor_annotation(article, given)
+        selectors, _ = anchor_annotation(article, given, fuzzy=True)
     except DomainError as error:
         return AnnotationOutcome("unplaced", how=error.message)
     same = Claim.objects.filter(
@@ -734,28 +782,47 @@ def import_annotation(given: AnnotationInput, *, by: User) -> AnnotationOutcome:
     ).first()
     if same is not None:
         return AnnotationOutcome("matched", same, "same verdict on the same words")
-    claim, how = claim_from_annotation(given, by=by)
+    # The annotation's identity elsewhere, so that a later import recognises it: its canonical, else its id.
+    key = next((iri for iri in (given.canonical, given.id) if is_absolute_iri(iri)), "")
+    try:
+        with transaction.atomic():
+            claim, how = claim_from_annotation(given, by=by, hosts=hosts, canonical=key, fuzzy=True)
+    except DomainError as error:
+        return AnnotationOutcome("invalid", how=f"{error.field}: {error.message}" if error.field else error.message)
     return AnnotationOutcome("created", claim, how)
 
 
-def update_claim_from_annotation(claim: Claim, given: AnnotationInput, *, by: User, version: int) -> Claim:
-    """Replace a claim with what a W3C annotation says (PUT): anchor, verdict, texts and sources."""
+def update_claim_from_annotation(
+    claim: Claim, given: AnnotationInput, *, by: User, version: int, hosts: Iterable[str]
+) -> Claim:
+    """Replace a claim with what a W3C annotation says (PUT): anchor, verdict, texts and sources.
+
+    Sources that are still there (same URL and stance) keep their identity, so their history shows edits
+    rather than a deletion and a new source.
+    """
     check_can_edit(claim, by)
-    article = article_for_url(given.target_url)
+    article = article_for_url(given.target_url, hosts=hosts)
     if article is None or article.pk != claim.article_id:
         raise DomainError("An annotation cannot move to another article.", field="target.source")
+    unused = {(source.url, source.stance): source.pk for source in reversed(claim.sources.order_by("pk"))}
+    sources = [
+        {**source, "id": unused.pop((source["url"], source["stance"]))}
+        if (source["url"], source["stance"]) in unused
+        else source
+        for source in given.sources
+    ]
     changes: dict[str, Any] = {
         "verdict": given.verdict,
         "speaker": given.speaker,
         "note": given.note,
         "summary": given.summary,
-        "sources": given.sources,
+        "sources": sources,
     }
     # The anchor moves only when the target says other words (an orphan's quote alone keeps it as is).
     same_words = (
         given.exact in (None, claim.exact) and given.start in (None, claim.start) and given.end in (None, claim.end)
     )
     if not same_words:
-        selectors, _ = anchor_annotation(article, given)
-        changes |= {"start": selectors.start, "end": selectors.end}
-    return update_claim(claim, by=by, version=version, changes=changes)
+        selectors, _ = anchor_annotation(article, given, fuzzy=False)
+        changes |= {"start": selectors.start, "end": selectors.end, "exact": selectors.exact}
+    return update_claim(claim, by=by, version=version, changes=changes, expected_revision=article.text_revision)

@@ -207,3 +207,38 @@ def test_export_shows_a_progress_bar_on_a_terminal_only(claims, tmp_path, monkey
     monkeypatch.setattr("sys.stderr", quiet)
     call_command("export_annotations", "--format", "csv", "-o", str(tmp_path / "b.csv"), stderr=StringIO())
     assert quiet.getvalue() == ""
+
+
+# Found by review; each would have caught its bug.
+
+
+def test_one_bad_annotation_is_reported_and_the_others_imported(claims, tmp_path):
+    document = json.loads(Path(export(tmp_path)).read_text())
+    items = document["first"]["items"]
+    items[1]["body"][-1]["https://w3id.org/factcheck/ns#stance"] = "neutral"  # not a stance
+    Claim.objects.all().delete()
+    path = tmp_path / "one-bad.jsonld"
+    path.write_text(json.dumps(items))
+    report = run_import(str(path))
+    assert "2 created" in report
+    assert "1 invalid" in report
+    assert "stance" in report
+    assert Claim.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "text", ['[{"id": "urn:x:\\u0000nul"}]', '[{"id": "urn:x:\\ud800"}]', "[" * 100_000 + "]" * 100_000]
+)
+def test_unstorable_or_absurd_json_is_a_clear_error(editor, tmp_path, text):
+    path = tmp_path / "bad.jsonld"
+    path.write_text(text)
+    with pytest.raises(CommandError, match="cannot read JSON"):
+        run_import(str(path))
+
+
+def test_reimporting_an_edited_export_matches_our_own_annotations(claims, tmp_path):
+    path = export(tmp_path)
+    Claim.objects.filter(verdict="verified").update(verdict="disputed")  # edited after the export
+    report = run_import(path)
+    assert "0 created, 3 matched" in report
+    assert Claim.objects.count() == 3

@@ -102,7 +102,7 @@ def test_approval_date_is_set_on_approval_and_cleared_when_reopened(editor):
 
 def test_canonical_must_be_an_absolute_iri(editor):
     article = make_article(body_html=BODY)
-    with pytest.raises(services.DomainError, match="absolute IRI"):
+    with pytest.raises(services.DomainError, match="absolute URI"):
         services.create_claim(article, by=editor, exact="the bridge", verdict="disputed", canonical="not an iri")
     claim = services.create_claim(article, by=editor, exact="the bridge", verdict="disputed", canonical="urn:uuid:1")
     assert claim.canonical == "urn:uuid:1"

@@ -12,7 +12,8 @@ from annotations.models import Claim, Source
 
 
 class ClaimFilter(django_filters.FilterSet):
-    article = django_filters.NumberFilter(field_name="article_id")
+    # Bounded: a number beyond 64 bits overflows the database driver (a 500) instead of matching nothing.
+    article = django_filters.NumberFilter(field_name="article_id", min_value=1, max_value=2**63 - 1)
     verdict = django_filters.ChoiceFilter(choices=Claim.Verdict.choices)
     review_state = django_filters.ChoiceFilter(choices=Claim.ReviewState.choices)
     anchor_state = django_filters.ChoiceFilter(choices=Claim.AnchorState.choices)

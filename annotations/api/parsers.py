@@ -24,8 +24,13 @@ class StrictJSONParser(JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError("JSON nested too deeply.") from None
-        _check(data, depth=0)
+        check_storable(data)
         return data
+
+
+def check_storable(value: Any) -> None:
+    """ParseError if the parsed JSON holds what we cannot store: NUL, lone surrogates, deep nesting."""
+    _check(value, depth=0)
 
 
 def _check(value: Any, depth: int) -> None:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -45,6 +47,11 @@ PREFER_MINIMAL = LDP + "PreferMinimalContainer"
 PREFER_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
 CONTAINER_METHODS = "GET, HEAD, OPTIONS, POST"
 ANNOTATION_METHODS = "GET, HEAD, OPTIONS, PUT, DELETE"
+
+
+def hosts(request: Request) -> set[str]:
+    """The names this site answers to: an article page URL on one of them is one of ours."""
+    return {request.get_host(), urlsplit(settings.SITE_URL).netloc}
 
 
 def jsonld(document: dict, *, status_code: int = 200, **headers: str) -> HttpResponse:
@@ -89,8 +96,9 @@ class ContainerView(ProtocolView):
             "Vary": "Accept, Prefer",
             "Accept_Post": w3c.PROFILE_MEDIA_TYPE,
         }
+        minimal = PREFER_MINIMAL in request.headers.get("Prefer", "")
         version = hashlib.sha256(
-            json.dumps([total, str(stats["changed"]), stats["last"], iris, page_param]).encode()
+            json.dumps([total, str(stats["changed"]), stats["last"], iris, minimal, page_param]).encode()
         ).hexdigest()[:20]
         headers["ETag"] = f'"annotations-{version}"'
         if page_param is not None:
@@ -99,7 +107,6 @@ class ContainerView(ProtocolView):
             page = int(page_param)
             document = self._page(claims, site, page, last_page, total, iris=iris, embedded=False)
             return jsonld(document, Content_Location=document["id"], Link=ANNOTATION_LINKS, **headers)
-        minimal = PREFER_MINIMAL in request.headers.get("Prefer", "")
         container_iri = base + ("?iris=1" if iris else "")
         first: str | dict = self._page_iri(0, iris)
         if not minimal and total:
@@ -150,7 +157,10 @@ class ContainerView(ProtocolView):
     def post(self, request: Request) -> HttpResponse:
         services.check_can_create(request.user)
         given = self.read_body(request)
-        claim, _ = services.claim_from_annotation(given, by=request.user)
+        # The client's own `id` is not kept (the server names the annotation); its `canonical` is, unchanged.
+        claim, _ = services.claim_from_annotation(
+            given, by=request.user, hosts=hosts(request), canonical=given.canonical
+        )
         site = site_for(request)
         document = self.annotation_of(claim, site)
         claim.refresh_from_db()
@@ -201,7 +211,9 @@ class AnnotationView(ProtocolView):
         version = expected_version(request, claim, None)
         given = self.read_body(request)
         try:
-            updated = services.update_claim_from_annotation(claim, given, by=request.user, version=version)
+            updated = services.update_claim_from_annotation(
+                claim, given, by=request.user, version=version, hosts=hosts(request)
+            )
         except services.DomainError as error:
             if error.code != "precondition_failed":
                 raise

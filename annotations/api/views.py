@@ -148,6 +148,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         claim = self.get_object()
         headers = {"ETag": claim_etag(claim), "Vary": "Accept"}
         if isinstance(request.accepted_renderer, AnnotationRenderer):
+            headers["ETag"] = "W/" + claim_etag(claim)  # another representation of the same version
             record, article = next(queries.export_records(Claim.objects.filter(pk=claim.pk)))
             document = w3c.annotation(record, article, exports.site_for(request))
             return Response(document, headers=headers, content_type=w3c.PROFILE_MEDIA_TYPE)

@@ -36,6 +36,10 @@ VOCAB = "https://w3id.org/factcheck/ns#"
 STANCE, KIND, ANCHOR_STATE, REVIEW_STATE = (VOCAB + name for name in ("stance", "kind", "anchorState", "reviewState"))
 
 VERDICTS = ("attributed", "disputed", "verified")
+# The REST API's limits (api/serializers.py), so that a claim made here can be saved there too.
+MAX_BODIES = 54
+TEXT_LIMITS = {"note": 20_000, "summary": 200, "speaker": 200}
+QUOTE_LIMIT = 20_000
 TEXT_PURPOSES = {"identifying": "speaker", "describing": "summary", "commenting": "note"}
 
 
@@ -51,9 +55,8 @@ def as_uri(iri: str) -> str:
 def annotation(claim: ClaimRecord, article: ArticleRecord, site: Site, *, embedded: bool = False) -> dict[str, Any]:
     """One claim as an Annotation; `embedded` leaves out the @context (inside a page)."""
     iri = site.annotation(claim.id)
+    # The username only, as the REST API shows it: staff members' full names are not published.
     creator: dict[str, Any] = {"type": "Person", "nickname": claim.created_by}
-    if claim.creator_name:
-        creator["name"] = claim.creator_name
     document: dict[str, Any] = {} if embedded else {"@context": CONTEXT}
     document |= {
         "id": iri,
@@ -63,7 +66,7 @@ def annotation(claim: ClaimRecord, article: ArticleRecord, site: Site, *, embedd
         "modified": iso(claim.updated_at),
         "creator": creator,
         "generator": {"id": site.base_url + "/", "type": "Software", "name": "Factcheck"},
-        "canonical": as_uri(claim.canonical) if claim.canonical else iri,
+        "canonical": claim.canonical or iri,  # kept exactly as given (services.is_absolute_iri)
         REVIEW_STATE: claim.review_state,
         "body": bodies(claim),
         "target": target(claim, article, site),
@@ -203,8 +206,14 @@ def read_annotation(data: Any) -> AnnotationInput:
     found: dict[str, Any] = {"sources": []}
     if "bodyValue" in data:
         found["note"] = _string(data["bodyValue"], "bodyValue")
-    for index, body in enumerate(_as_list(data.get("body"))):
+    bodies = _as_list(data.get("body"))
+    if len(bodies) > MAX_BODIES:
+        raise AnnotationError(f"At most {MAX_BODIES} bodies: a verdict, three texts and up to 50 sources.", "body")
+    for index, body in enumerate(bodies):
         _read_body(body, f"body[{index}]", found)
+    for name, limit in TEXT_LIMITS.items():
+        if len(found.get(name, "")) > limit:
+            raise AnnotationError(f"The {name} is longer than {limit:,} characters.", "body")
     if "verdict" not in found:
         raise AnnotationError(
             'A claim needs its verdict: a TextualBody with "purpose": "tagging" and "value" one of '
@@ -227,6 +236,10 @@ def _read_body(body: Any, path: str, found: dict[str, Any]) -> None:
         raise AnnotationError("Each body must be an object: a TextualBody or a SpecificResource.", path)
     kinds = _as_list(body.get("type"))
     purposes = _as_list(body.get("purpose"))
+    if not all(isinstance(purpose, str) for purpose in purposes):
+        raise AnnotationError("A purpose is a word, such as tagging or commenting.", f"{path}.purpose")
+    if not all(isinstance(kind, str) for kind in kinds):
+        raise AnnotationError("A type is a word, such as TextualBody.", f"{path}.type")
     if "SpecificResource" in kinds:
         found["sources"].append(_read_source(body, path))
         return
@@ -275,11 +288,10 @@ def _read_source(body: dict[str, Any], path: str) -> dict[str, Any]:
             source["quoted_text"] = _string(selector.get("exact", ""), f"{path}.selector.exact")
     if "schema:archivedAt" in page:
         source["archived_url"] = uri_to_iri(_string(page["schema:archivedAt"], f"{path}.source.schema:archivedAt"))
-    state = body.get("state")
-    if isinstance(state, dict):
-        if "sourceDate" in state:
+    for state in _as_list(body.get("state")):  # one TimeState, or several states of which one is
+        if isinstance(state, dict) and "sourceDate" in state:
             source["accessed_on"] = _date(state["sourceDate"], f"{path}.state.sourceDate")
-        if "cached" in state:
+        if isinstance(state, dict) and "cached" in state:
             source["archived_url"] = uri_to_iri(_string(state["cached"], f"{path}.state.cached"))
     return source
 
@@ -302,6 +314,8 @@ def _read_target(given: Any) -> dict[str, Any]:
         kind = selector.get("type") if isinstance(selector, dict) else None
         if kind == "TextQuoteSelector":
             found["exact"] = _string(selector.get("exact"), f"{path}.exact")
+            if len(found["exact"]) > QUOTE_LIMIT:
+                raise AnnotationError(f"A quote of at most {QUOTE_LIMIT:,} characters.", f"{path}.exact")
             found["prefix"] = _string(selector.get("prefix", ""), f"{path}.prefix")
             found["suffix"] = _string(selector.get("suffix", ""), f"{path}.suffix")
         elif kind == "TextPositionSelector":

@@ -294,3 +294,105 @@ def test_a_claim_is_an_annotation_by_content_negotiation(api, approved):
     missing = api.get("/api/v1/claims/999999/", HTTP_ACCEPT="application/ld+json")
     assert missing.status_code == 404
     assert missing["Content-Type"] == "application/json"
+
+
+class TestFoundByReview:
+    """Each of these was a bug found by a review of the container; the test would have caught it."""
+
+    def test_a_revision_landing_between_finding_the_words_and_saving_is_refused(
+        self, as_editor, article, editor, monkeypatch
+    ):
+        from annotations import services
+
+        found = services.anchor_annotation
+
+        def then_revise(target, given, **options):
+            result = found(target, given, **options)
+            services.revise_article(target, "<p>A new first line.</p>" + target.body_html, by=editor)
+            return result
+
+        monkeypatch.setattr(services, "anchor_annotation", then_revise)
+        response = post(as_editor, new_annotation(article))
+        assert response.status_code in {400, 409}
+        assert not Claim.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("change", "field"),
+        [
+            ({"body": [{"type": "TextualBody", "purpose": {"x": 1}, "value": "v"}]}, "body[0].purpose"),
+            ({"body": [{"type": "TextualBody", "purpose": [["tagging"]], "value": "v"}]}, "body[0].purpose"),
+            ({"target": {"source": "http://[bad/articles/x/", "selector": {"type": "TextQuoteSelector", "exact": "x"}}},
+             "target.source"),
+            ({"canonical": "urn:x:" + "語" * 1990}, "canonical"),
+            ({"canonical": "urn:x:café"}, "canonical"),
+            ({"bodyValue": "x" * 20_001}, "body"),
+        ],
+    )  # fmt: skip
+    def test_hostile_annotations_are_400_never_500(self, as_editor, article, change, field):
+        document = new_annotation(article, **change)
+        if "bodyValue" in change:
+            document["body"] = document["body"][:1]
+        response = post(as_editor, document)
+        assert response.status_code == 400, response.content
+        assert field in body(response)
+        assert not Claim.objects.exists()
+
+    def test_too_many_sources_are_refused(self, as_editor, article):
+        document = new_annotation(article)
+        document["body"] += [document["body"][2]] * 60
+        assert post(as_editor, document).status_code == 400
+
+    def test_the_clients_id_is_not_taken_for_its_canonical(self, as_editor, article):
+        document = new_annotation(article, id="anno1")
+        del document["canonical"]
+        response = post(as_editor, document)
+        assert response.status_code == 201
+        assert body(response)["canonical"] == body(response)["id"]
+
+    def test_a_misquote_is_refused_not_attached_to_nearby_words(self, as_editor, article):
+        document = new_annotation(article)
+        document["target"]["selector"] = {"type": "TextQuoteSelector", "exact": "the bridge cost 9 million euros"}
+        response = post(as_editor, document)
+        assert response.status_code == 400
+        assert "closest words" in body(response)["target.selector"][0]
+        assert not Claim.objects.exists()
+
+    def test_put_keeps_the_identity_of_unchanged_sources(self, as_editor, article):
+        created = post(as_editor, new_annotation(article))
+        ids = list(Claim.objects.get().sources.values_list("pk", flat=True))
+        response = as_editor.put(
+            body(created)["id"], data=created.content, content_type="application/ld+json", HTTP_IF_MATCH=created["ETag"]
+        )
+        assert response.status_code == 200
+        assert list(Claim.objects.get().sources.values_list("pk", flat=True)) == ids
+
+    def test_a_state_list_keeps_the_date_and_the_archived_copy(self, as_editor, article):
+        document = new_annotation(article)
+        document["body"][2]["state"] = [
+            {"type": "TimeState", "sourceDate": "2024-03-01T00:00:00Z", "cached": "https://archive.example/1"}
+        ]
+        assert post(as_editor, document).status_code == 201
+        source = Claim.objects.get().sources.get()
+        assert (str(source.accessed_on), source.archived_url) == ("2024-03-01", "https://archive.example/1")
+
+    def test_another_sites_article_page_is_not_ours(self, as_editor, article):
+        document = new_annotation(article)
+        document["target"]["source"] = f"https://elsewhere.example/articles/{article.slug}/"
+        response = post(as_editor, document)
+        assert response.status_code == 400
+        assert "target.source" in body(response)
+
+    def test_the_minimal_container_has_its_own_etag(self, api, approved):
+        assert api.get("/annotations/")["ETag"] != api.get("/annotations/", HTTP_PREFER=MINIMAL)["ETag"]
+
+    def test_the_annotation_of_a_claim_has_a_weak_etag_of_its_own(self, api, approved):
+        as_json = api.get(f"/api/v1/claims/{approved.pk}/")
+        as_annotation = api.get(f"/api/v1/claims/{approved.pk}/", HTTP_ACCEPT="application/ld+json")
+        assert as_annotation["ETag"] == "W/" + as_json["ETag"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/export/claims.csv", "/api/v1/export/claimreview.jsonld", "/api/v1/claims/"])
+def test_an_article_number_beyond_64_bits_is_400_before_anything_is_sent(api, approved, url):
+    response = api.get(url + "?article=99999999999999999999999")
+    assert response.status_code == 400
+    assert "article" in response.json()

@@ -13,12 +13,16 @@ import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from rest_framework.exceptions import ParseError
 
 from annotations import services
+from annotations.api import parsers
 from annotations.exports import w3c
 
 
@@ -44,8 +48,12 @@ class Command(BaseCommand):
             raise CommandError(f"{user}: {error.message}") from None
         try:
             document = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            # As the API's parser: no NUL (PostgreSQL refuses it), no lone surrogates, no absurd nesting.
+            parsers.check_storable(document)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, ParseError) as error:
             raise CommandError(f"{file}: cannot read JSON: {error}") from None
+        except RecursionError:
+            raise CommandError(f"{file}: cannot read JSON: nested too deeply.") from None
         annotations = list(annotations_in(document))
         counts: Counter[str] = Counter()
         try:
@@ -68,7 +76,7 @@ class Command(BaseCommand):
         except w3c.AnnotationError as error:
             self.stdout.write(f"  invalid   {label}: {error.field + ': ' if error.field else ''}{error}")
             return "invalid"
-        outcome = services.import_annotation(given, by=by)
+        outcome = services.import_annotation(given, by=by, hosts={urlsplit(settings.SITE_URL).netloc})
         claim = f" -> claim {outcome.claim.pk}" if outcome.claim else ""
         self.stdout.write(f"  {outcome.action:<9} {label}{claim} ({outcome.how})")
         return outcome.action
