@@ -180,6 +180,12 @@ class Claim(models.Model):
             models.Index(fields=["article", "start"], name="claim_article_start"),
             models.Index(fields=["review_state", "updated_at"], name="claim_state_updated"),
             models.Index(fields=["canonical"], name="claim_canonical", condition=~Q(canonical="")),
+            # The claim list's filters and orderings (the article's are claim_article_start; full-text search
+            # has GIN indexes on PostgreSQL, made in migration 0005).
+            models.Index(fields=["verdict", "article"], name="claim_verdict"),
+            models.Index(fields=["anchor_state"], name="claim_anchor_state", condition=~Q(anchor_state="anchored")),
+            models.Index(fields=["updated_at", "id"], name="claim_updated"),
+            models.Index(fields=["created_at", "id"], name="claim_created"),
         ]
 
     def __str__(self) -> str:

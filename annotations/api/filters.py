@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 
-from annotations.models import Claim, Source
+from annotations import search
+from annotations.models import Claim
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -43,8 +44,4 @@ class ClaimFilter(django_filters.FilterSet):
         return claims.filter(updated_at__gt=moment)
 
     def search(self, claims: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
-        # A subquery for source titles keeps one row per claim (a join would repeat claims).
-        in_sources = Exists(Source.objects.filter(claim=OuterRef("pk"), title__icontains=value))
-        return claims.filter(
-            Q(exact__icontains=value) | Q(note__icontains=value) | Q(speaker__icontains=value) | in_sources
-        )
+        return search.search_claims(claims, value)

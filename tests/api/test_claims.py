@@ -398,3 +398,18 @@ def test_a_list_of_claims_builds_its_url_base_once(article, editor, monkeypatch)
     data = module.ClaimSerializer(Claim.objects.all(), many=True, context={"request": None}).data
     assert len(data) == 5
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("q=brid", [1, 3]), ("q=Bridge%20MILLION", [1]), ("q=Jane%20Doe", [0]), ("q=audit%20rep", [2])],
+)
+def test_search_finds_words_by_their_beginning_on_every_database(as_editor, many_claims, query, expected):
+    results = as_editor.get(f"/api/v1/claims/?{query}").json()["results"]
+    assert sorted(result["id"] for result in results) == sorted(many_claims[i].pk for i in expected)
+
+
+@pytest.mark.parametrize("text", ["'&|!:*()<->", "a:* & !b", "\\", "%", "''", "🙂", "x" * 200])
+def test_search_syntax_in_the_query_is_plain_text(as_editor, many_claims, text):
+    response = as_editor.get("/api/v1/claims/", {"q": text})
+    assert response.status_code == 200
