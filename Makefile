@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SEEDS := fixtures/seeds
 
-.PHONY: run test bench install lint format fixtures browser clean
+.PHONY: run test bench serve install lint format fixtures browser clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,13 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production-style serving: gunicorn (gunicorn.conf.py) with static files by WhiteNoise. Set DJANGO_ENV=production,
+# DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL first (README, Configuration).
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/gunicorn --config gunicorn.conf.py
 
 test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

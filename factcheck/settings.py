@@ -161,7 +161,15 @@ USE_TZ = True
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+if PRODUCTION:
+    # Static files from the app server itself (no CDN, no separate web server): `collectstatic` writes hashed,
+    # compressed copies and WhiteNoise serves them, cached for a year. In development runserver serves them.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "factcheck.storage.StaticStorage"},
+    }
 
 REST_FRAMEWORK = {
     # Token first, so a request without valid credentials gets 401 with `WWW-Authenticate: Token`.
