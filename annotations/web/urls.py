@@ -6,6 +6,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.article_list, name="article-list"),
+    path("healthz", views.health, name="health"),
     path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
     path("claims/<int:pk>/", claims.claim_page, name="claim-page"),
     path("review/", review.queue, name="review-queue"),

@@ -64,3 +64,9 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 ANNOTATION_SERVICE = "http://www.w3.org/ns/oa#annotationService"
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """For load balancers and uptime checks: the app answers (no database query). Also the framework's
+    ceiling in the load benchmark: a view that does nothing."""
+    return HttpResponse("ok\n", content_type="text/plain")
