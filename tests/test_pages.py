@@ -1,9 +1,11 @@
 """The home page lists the articles; an article page shows its body for the editor to read."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import make_article, make_claim
+from tests.factories import make_article, make_claim, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +61,21 @@ def test_health_answers_without_touching_the_database(client, django_assert_num_
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok\n"
+
+
+def test_article_page_costs_the_same_queries_for_10_or_200_claims(client, editor):
+    counts = [article_page_queries(client, editor, count) for count in (10, 200)]
+    assert counts[0] == counts[1]
+    # The session, the user and their roles, the article, the claims with their authors, their sources.
+    assert counts[0] <= 8
+
+
+def article_page_queries(client, editor, count: int) -> int:
+    article = make_article(body_html="<p>The mayor said the bridge cost 4 million euros.</p>")
+    for n in range(count):
+        claim = make_claim(article, created_by=editor, note=f"n{n}")
+        make_source(claim)
+    client.force_login(editor)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/articles/{article.slug}/").status_code == 200
+    return len(queries)
