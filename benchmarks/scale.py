@@ -1,0 +1,348 @@
+"""The scale curve: the claim list, a filtered list and a search at 10,000, 100,000 and 1,000,000 claims.
+
+Needs PostgreSQL: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) names a server and
+a database to connect to; the benchmark creates a scratch database `factcheck_bench_<pid>` there, migrates
+it and drops it at the end, whatever happens. It grows the corpus in steps with `manage.py seed_bench`
+(which appends new bench articles of 500 claims; each step with its own seed): 10,000 claims, measure,
+90,000 more, measure, 900,000 more, measure. After each step, VACUUM ANALYZE: what autovacuum does to a real
+database after a while (fresh statistics, visibility maps for index-only scans), and not in the middle of a
+measurement.
+
+Each request goes through Django in this process with the test client (django.test.Client): the whole
+request (middleware, token authentication, filters, pagination, serialization, JSON rendering) with
+production settings (DJANGO_ENV=production, DEBUG off), without HTTP or a server: the curve is the app's and
+the database's, not gunicorn's (benchmarks/load.py measures under load). The client sends an editor's DRF
+token, so every claim is visible (anonymous readers see the approved ones only). Each query is requested a
+few times to warm up, then REQUESTS times, the queries in turn so that a slower moment of the machine hits
+each of them; each figure is the median with min and max. The time spent in the database (the wall time of
+each SQL statement, from an execute wrapper) is reported beside it.
+
+The deep pages (`&page=` the last page) are measured the same way and reported apart: OFFSET paging reads and
+skips every row before the page, so their time is expected to grow with the corpus.
+
+A query is flat when its median at the largest size is within 2x of its median at the smallest. For each
+query that is not, the result carries EXPLAIN (ANALYZE, BUFFERS) of its SQL statements (those on the app's
+tables) at the smallest and largest sizes.
+
+Prints progress on stderr and, last on stdout, the results as one line of JSON (benchmarks/run.py reads it).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+CLAIMS_PER_ARTICLE = 500
+# The corpus's sizes, each reached by seeding the difference (BENCH_SCALE_SIZES=10000,100000 for a short run).
+SIZES = [int(size) for size in os.environ.get("BENCH_SCALE_SIZES", "10000,100000,1000000").split(",")]
+REQUESTS = int(os.environ.get("BENCH_SCALE_REQUESTS", "30"))
+WARMUP = 3
+DEEP_MIN_REQUESTS = 5
+DEEP_BUDGET_SECONDS = 90  # per size: the deep pages stop after this, once each has DEEP_MIN_REQUESTS
+PAGE_SIZE = 50
+# A word in about 0.3% of the generated claims (321 of 100,000) and in no source title (benchmarks/load.py
+# searches for it too): its matches grow with the corpus, about 30, 300 and 3,000.
+SEARCH_WORD = "treasurer"
+QUERIES = {
+    "list": f"/api/v1/claims/?page_size={PAGE_SIZE}",
+    "filtered": f"/api/v1/claims/?verdict=disputed&review_state=approved&page_size={PAGE_SIZE}",
+    "search": f"/api/v1/claims/?q={SEARCH_WORD}&page_size={PAGE_SIZE}",
+}
+TARGET_RATIO = 2.0  # the largest size's median over the smallest's (issue: within 2x from 10k to 1M)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def spread(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": len(values)}
+
+
+def background_cores(seconds: float = 3.0) -> float:
+    """CPU cores the machine keeps busy while this benchmark does nothing: other work that competes with it."""
+
+    def busy() -> int:
+        user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+        return user + nice + system + irq + softirq + steal
+
+    before = busy()
+    time.sleep(seconds)
+    return (busy() - before) / os.sysconf("SC_CLK_TCK") / seconds
+
+
+def measure() -> dict:
+    try:
+        import psycopg2
+    except ImportError:
+        return {"skipped": "psycopg2 is not installed."}
+    try:
+        admin = psycopg2.connect(ADMIN_URL, connect_timeout=5)
+    except psycopg2.OperationalError as error:
+        reason = " ".join(str(error).split())
+        return {"skipped": f"PostgreSQL is not reachable at {ADMIN_URL} (set BENCH_POSTGRES_URL): {reason}"}
+    admin.autocommit = True
+    name = f"factcheck_bench_{os.getpid()}"
+    url = with_database(ADMIN_URL, name)
+    with admin.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with tempfile.TemporaryDirectory(prefix="factcheck-scale-") as folder:
+            return _measure(psycopg2, url, Path(folder)) | {"postgres": version}
+    finally:
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # Django was never set up, or its connection is already gone
+            pass
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+class SqlTimer:
+    """An execute wrapper: the wall time, SQL and parameters of each statement of a request."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, object, float]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.statements.append((sql, params, time.perf_counter() - started))
+
+
+def statement_kind(sql: str) -> str:
+    """A short name for a statement of the claim list: what it reads."""
+    head = sql.lstrip()[:60].upper()
+    if "AUTHTOKEN" in sql[:200].upper() or '"AUTH_' in sql[:120].upper():
+        return "auth"
+    if head.startswith("SELECT COUNT"):
+        return "count"
+    if '"annotations_source"."id"' in sql[:80]:
+        return "sources"
+    if '"annotations_claim"."id"' in sql[:80]:
+        return "claims"
+    return "other"
+
+
+def _measure(psycopg2, url: str, folder: Path) -> dict:
+    started = time.perf_counter()
+    base = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    # seed_bench and migrate run in child processes with development settings (seed_bench refuses production).
+    child_env = base | {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "factcheck.settings", "DJANGO_DEBUG": "false"}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+
+    def run(command: list[str]) -> float:
+        began = time.perf_counter()
+        result = subprocess.run(command, env=child_env, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+        if result.returncode:
+            raise RuntimeError(f"{' '.join(command[1:4])}... failed:\n{(result.stderr or result.stdout)[-3000:]}")
+        return time.perf_counter() - began
+
+    log(f"Migrating {url} ...")
+    run([*manage, "migrate", "--noinput", "-v0"])
+
+    # This process serves the requests: production settings, read by Django when it is set up below.
+    os.environ.clear()
+    os.environ.update(
+        base
+        | {
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "factcheck.settings",
+            "DJANGO_ENV": "production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_STATIC_ROOT": str(folder / "static"),
+            "DJANGO_LOG_LEVEL": "ERROR",
+        }
+    )
+    (folder / "static").mkdir()  # WhiteNoise warns about a missing STATIC_ROOT; the API needs no static file
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    from annotations import roles
+
+    user = get_user_model().objects.create_user("scale-editor")
+    user.groups.add(Group.objects.get(name=roles.EDITORS))
+    token = Token.objects.create(user=user)
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    def get(path: str) -> tuple[float, list[tuple[str, object, float]], dict]:
+        timer = SqlTimer()
+        with connection.execute_wrapper(timer):
+            began = time.perf_counter()
+            response = client.get(path)
+            seconds = time.perf_counter() - began
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}: {response.content[:300]!r}")
+        return seconds, timer.statements, json.loads(response.content)
+
+    def explain(statements: list[tuple[str, object, float]]) -> list[dict]:
+        plans = []
+        for sql, params, _ in statements:
+            if statement_kind(sql) == "auth":
+                continue
+            with connection.cursor() as cursor:
+                text = cursor.mogrify(sql, params).decode()
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            plans.append({"kind": statement_kind(sql), "sql": text, "plan": plan})
+        return plans
+
+    def run_queries(paths: dict[str, str], requests: int, budget: float | None = None) -> dict[str, dict]:
+        timings: dict[str, list[float]] = {name: [] for name in paths}
+        sql_timings: dict[str, list[float]] = {name: [] for name in paths}
+        kinds: dict[str, dict[str, list[float]]] = {name: {} for name in paths}
+        answers: dict[str, dict] = {}
+        last: dict[str, list] = {}
+        for path in paths.values():
+            for _ in range(WARMUP):
+                get(path)
+        began = time.perf_counter()
+        for attempt in range(requests):
+            if budget is not None and attempt >= DEEP_MIN_REQUESTS and time.perf_counter() - began > budget:
+                break
+            for name, path in paths.items():
+                seconds, statements, answers[name] = get(path)
+                last[name] = statements
+                timings[name].append(seconds * 1000)
+                sql_timings[name].append(sum(s for _, _, s in statements) * 1000)
+                for sql, _, s in statements:
+                    kinds[name].setdefault(statement_kind(sql), []).append(s * 1000)
+        results = {}
+        for name, path in paths.items():
+            statements = last[name]
+            results[name] = {
+                "path": path,
+                "count": answers[name]["count"],
+                "results": len(answers[name]["results"]),
+                "ms": spread(timings[name]),
+                "sql_ms": spread(sql_timings[name]),
+                # Median of each kind of statement over the runs (a kind may run more than once per request).
+                "sql_ms_by_statement": {kind: statistics.median(values) for kind, values in kinds[name].items()},
+                "statements": len(statements),
+                "_statements": statements,
+            }
+        return results
+
+    sizes = []
+    seeded = 0
+    for step, target in enumerate(SIZES, start=1):
+        articles = math.ceil((target - seeded) / CLAIMS_PER_ARTICLE)
+        log(f"Seeding {articles * CLAIMS_PER_ARTICLE:,} more claims (to {target:,}) ...")
+        command = [*manage, "seed_bench", "--articles", str(articles), "--claims-per-article", str(CLAIMS_PER_ARTICLE)]
+        seed_seconds = run([*command, "--seed", str(step)])
+        seeded += articles * CLAIMS_PER_ARTICLE
+        connection.close()  # this process's connection reopens after the vacuum
+        admin = psycopg2.connect(url)
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            began = time.perf_counter()
+            cursor.execute("VACUUM ANALYZE")
+            vacuum_seconds = time.perf_counter() - began
+            cursor.execute(
+                "SELECT count(*), (SELECT count(*) FROM annotations_source), pg_database_size(current_database()) "
+                "FROM annotations_claim"
+            )
+            claims, sources, database_bytes = cursor.fetchone()
+        admin.close()
+        background = background_cores()
+        log(
+            f"  {claims:,} claims, {sources:,} sources, {database_bytes / 2**20:,.0f} MB; other work on the machine: "
+            f"{background:.2f} of {os.cpu_count()} cores busy; measuring ..."
+        )
+        queries = run_queries(QUERIES, REQUESTS)
+        deep_paths = {
+            f"{name}_deep": f"{path}&page={max(1, math.ceil(queries[name]['count'] / PAGE_SIZE))}"
+            for name, path in QUERIES.items()
+        }
+        deep = run_queries(deep_paths, REQUESTS, budget=DEEP_BUDGET_SECONDS)
+        measured = queries | deep
+        for name, row in measured.items():
+            row["explain"] = explain(row.pop("_statements"))
+            log(
+                f"    {name:<14} {row['ms']['median']:8.1f} ms (min {row['ms']['min']:.1f}, max {row['ms']['max']:.1f}; "
+                f"SQL {row['sql_ms']['median']:.1f}: "
+                + ", ".join(f"{kind} {ms:.1f}" for kind, ms in row["sql_ms_by_statement"].items())
+                + f") {row['count']:,} matches"
+            )
+        sizes.append(
+            {
+                "claims": claims,
+                "sources": sources,
+                "database_mb": database_bytes / 2**20,
+                "seed_seconds": seed_seconds,
+                "vacuum_seconds": vacuum_seconds,
+                # Busy cores just before the measurement, when nothing of the benchmark ran: other work.
+                "background_cpu_cores": background,
+                "queries": measured,
+            }
+        )
+
+    first, last = sizes[0], sizes[-1]
+    ratios = {
+        name: last["queries"][name]["ms"]["median"] / first["queries"][name]["ms"]["median"]
+        for name in first["queries"]
+    }
+    flat = {name: ratio <= TARGET_RATIO for name, ratio in ratios.items()}
+    # Plans only where they explain something: the queries that are not flat, at the smallest and largest size.
+    explained = {
+        name: {
+            str(first["claims"]): first["queries"][name]["explain"],
+            str(last["claims"]): last["queries"][name]["explain"],
+        }
+        for name, is_flat in flat.items()
+        if not is_flat
+    }
+    for size in sizes:
+        for row in size["queries"].values():
+            del row["explain"]
+    return {
+        "client": "django.test.Client in-process, production settings (DEBUG off), an editor's DRF token",
+        "search_word": SEARCH_WORD,
+        "page_size": PAGE_SIZE,
+        "requests": REQUESTS,
+        "warmup": WARMUP,
+        "queries": QUERIES,
+        "deep": {f"{name}_deep": "the same, at its last page" for name in QUERIES},
+        "target_ratio": TARGET_RATIO,
+        "sizes": sizes,
+        "ratios": ratios,
+        "flat": flat,
+        "explain": explained,
+        "total_seconds": time.perf_counter() - started,
+    }
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    print(json.dumps(measure()))
