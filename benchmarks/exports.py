@@ -26,10 +26,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from benchmarks.scratch import Skip, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
-ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 ARTICLES, CLAIMS_PER_ARTICLE = 200, 500  # 100,000 claims
 REPEATS = 5
 FORMATS = ("w3c", "claimreview", "csv")
@@ -68,11 +68,6 @@ ORDER BY c.id
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + name))
 
 
 def run(command: list[str], env: dict[str, str], output: Path | None = None) -> tuple[float, float]:
@@ -130,32 +125,16 @@ def check_output(fmt: str, path: Path, expected: int) -> str:
 
 
 def measure(repeats: int = REPEATS) -> dict:
-    try:
-        import psycopg2
-    except ImportError:
-        return {"skipped": "psycopg2 is not installed."}
     psql = shutil.which("psql")
     if psql is None:
         return {"skipped": "psql (the PostgreSQL client) is not installed: it times PostgreSQL's own COPY."}
     try:
-        admin = psycopg2.connect(ADMIN_URL, connect_timeout=5)
-    except psycopg2.OperationalError as error:
-        reason = " ".join(str(error).split())
-        return {"skipped": f"PostgreSQL is not reachable at {ADMIN_URL} (set BENCH_POSTGRES_URL): {reason}"}
-    admin.autocommit = True
-    name = f"factcheck_bench_{os.getpid()}"
-    url = with_database(ADMIN_URL, name)
-    with admin.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        version = cursor.fetchone()[0]
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory(prefix="factcheck-bench-") as folder:
-            return _measure(psycopg2, psql, url, Path(folder), repeats) | {"postgres": version}
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        with scratch_database("factcheck-bench-") as scratch:
+            import psycopg2
+
+            return _measure(psycopg2, psql, scratch.url, scratch.folder, repeats) | {"postgres": scratch.version}
+    except Skip as reason:
+        return {"skipped": str(reason)}
 
 
 def _measure(psycopg2, psql: str, url: str, folder: Path, repeats: int) -> dict:

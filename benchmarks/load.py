@@ -47,16 +47,15 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from benchmarks.scratch import Skip, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
-ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 ARTICLES, CLAIMS_PER_ARTICLE = 200, 500  # 100,000 claims
 PAGE_CLAIMS = 200  # the article of the article page
 PAGE_SEED = 7  # another random stream than the corpus's, so that article is not a copy of the first one
@@ -91,11 +90,6 @@ HEADLINE = {"a": "healthz", "b": "claims_token", "c": "page_session", "d": "sear
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + name))
 
 
 def free_port() -> int:
@@ -616,31 +610,15 @@ def summary(results: dict) -> dict:
 
 
 def measure() -> dict:
-    try:
-        import psycopg2
-    except ImportError:
-        return {"skipped": "psycopg2 is not installed."}
     if shutil.which("wrk") is None:
         return {"skipped": "wrk is not installed (Debian package wrk)."}
     try:
-        admin = psycopg2.connect(ADMIN_URL, connect_timeout=5)
-    except psycopg2.OperationalError as error:
-        reason = " ".join(str(error).split())
-        return {"skipped": f"PostgreSQL is not reachable at {ADMIN_URL} (set BENCH_POSTGRES_URL): {reason}"}
-    admin.autocommit = True
-    name = f"factcheck_bench_{os.getpid()}"
-    url = with_database(ADMIN_URL, name)
-    with admin.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        version = cursor.fetchone()[0]
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory(prefix="factcheck-load-") as folder:
-            return _measure(psycopg2, url, Path(folder)) | {"postgres": version}
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        with scratch_database("factcheck-load-") as scratch:
+            import psycopg2
+
+            return _measure(psycopg2, scratch.url, scratch.folder) | {"postgres": scratch.version}
+    except Skip as reason:
+        return {"skipped": str(reason)}
 
 
 def _measure(psycopg2, url: str, folder: Path) -> dict:

@@ -36,13 +36,12 @@ import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from benchmarks.scratch import Skip, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
-ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 CLAIMS_PER_ARTICLE = 500
 # The corpus's sizes, each reached by seeding the difference (BENCH_SCALE_SIZES=10000,100000 for a short run).
 SIZES = [int(size) for size in os.environ.get("BENCH_SCALE_SIZES", "10000,100000,1000000").split(",")]
@@ -66,11 +65,6 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + name))
-
-
 def spread(values: list[float]) -> dict:
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": len(values)}
 
@@ -89,34 +83,12 @@ def background_cores(seconds: float = 3.0) -> float:
 
 def measure() -> dict:
     try:
-        import psycopg2
-    except ImportError:
-        return {"skipped": "psycopg2 is not installed."}
-    try:
-        admin = psycopg2.connect(ADMIN_URL, connect_timeout=5)
-    except psycopg2.OperationalError as error:
-        reason = " ".join(str(error).split())
-        return {"skipped": f"PostgreSQL is not reachable at {ADMIN_URL} (set BENCH_POSTGRES_URL): {reason}"}
-    admin.autocommit = True
-    name = f"factcheck_bench_{os.getpid()}"
-    url = with_database(ADMIN_URL, name)
-    with admin.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        version = cursor.fetchone()[0]
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory(prefix="factcheck-scale-") as folder:
-            return _measure(psycopg2, url, Path(folder)) | {"postgres": version}
-    finally:
-        try:
-            from django.db import connections
+        with scratch_database("factcheck-scale-") as scratch:
+            import psycopg2
 
-            connections.close_all()
-        except Exception:  # Django was never set up, or its connection is already gone
-            pass
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+            return _measure(psycopg2, scratch.url, scratch.folder) | {"postgres": scratch.version}
+    except Skip as reason:
+        return {"skipped": str(reason)}
 
 
 class SqlTimer:
