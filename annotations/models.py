@@ -158,8 +158,11 @@ class Claim(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     # The W3C `canonical` IRI: kept from an imported or POSTed annotation so systems can recognise it.
     canonical = models.CharField(max_length=2000, blank=True, default="")
+    # The titles of the claim's sources, one per line, kept by services.refresh_source_titles: full-text
+    # search covers them with the claim's own words in one index (annotations/search.py).
+    source_titles = models.TextField(blank=True, default="", editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["source_titles"])
 
     class Meta:
         ordering = ["article", "start", "end", "pk"]
@@ -181,8 +184,10 @@ class Claim(models.Model):
             models.Index(fields=["review_state", "updated_at"], name="claim_state_updated"),
             models.Index(fields=["canonical"], name="claim_canonical", condition=~Q(canonical="")),
             # The claim list's filters and orderings (the article's are claim_article_start; full-text search
-            # has GIN indexes on PostgreSQL, made in migration 0005).
+            # has a GIN index on PostgreSQL, and the speaker a trigram one: migrations 0005 and 0006).
             models.Index(fields=["verdict", "article"], name="claim_verdict"),
+            # Verdict and state together, in the list's order: a page and a capped count read only the index.
+            models.Index(fields=["review_state", "verdict", "article", "start"], name="claim_state_verdict"),
             models.Index(fields=["anchor_state"], name="claim_anchor_state", condition=~Q(anchor_state="anchored")),
             models.Index(fields=["updated_at", "id"], name="claim_updated"),
             models.Index(fields=["created_at", "id"], name="claim_created"),

@@ -472,6 +472,13 @@ def _replace_sources(claim: Claim, sources: Iterable[Mapping[str, Any]], *, by: 
             source.delete()
 
 
+def refresh_source_titles(claim_id: int) -> None:
+    """Copy the titles of the claim's sources onto it, where full-text search finds them (annotations/search.py).
+    Called on every save and delete of a source (annotations/signals.py), whatever made it."""
+    titles = "\n".join(Source.objects.filter(claim_id=claim_id).order_by("pk").values_list("title", flat=True))
+    Claim.objects.filter(pk=claim_id).exclude(source_titles=titles).update(source_titles=titles)
+
+
 def _record_history(claim: Claim, *, by: User | None, reason: str) -> None:
     claim._history_user = by
     claim._change_reason = reason

@@ -238,7 +238,9 @@ class Command(BaseCommand):
         Article.objects.bulk_create([article for article, _ in rows], batch_size=BATCH)
         # bulk_create sets each model's id (RETURNING), which its sources and reviews then point to.
         generated = [
-            (Claim(article_id=article.pk, **claim.fields), claim) for article, claims in rows for claim in claims
+            (Claim(article_id=article.pk, source_titles=_titles(claim.sources), **claim.fields), claim)
+            for article, claims in rows
+            for claim in claims
         ]
         Claim.objects.bulk_create([model for model, _ in generated], batch_size=BATCH)
         sources = [Source(claim_id=model.pk, **values) for model, claim in generated for values in claim.sources]
@@ -541,3 +543,8 @@ class Generator:
             "accessed_on": accessed,
             "archived_url": f"https://web.archive.org/web/{claimed:%Y%m%d%H%M%S}/{url}" if rng.random() < 0.3 else "",
         }
+
+
+def _titles(sources: list[dict]) -> str:
+    """What services.refresh_source_titles would store."""
+    return "\n".join(source["title"] for source in sources)
