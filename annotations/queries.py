@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
@@ -51,6 +53,69 @@ def claims_visible_to(user) -> QuerySet[Claim]:
         .select_related("created_by", "updated_by")
         .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("pk")))
     )
+
+
+class SourceRow(NamedTuple):
+    """A source as the claim list reads it: the attributes of a Source that its JSON needs."""
+
+    pk: int
+    claim_id: int
+    url: str
+    title: str
+    publisher: str
+    kind: str
+    stance: str
+    quoted_text: str
+    accessed_on: datetime.date | None
+    archived_url: str
+
+
+class ClaimRow(NamedTuple):
+    """A claim as the claim list reads it: a Claim's attributes, its authors' usernames, its sources."""
+
+    pk: int
+    article_id: int
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+    anchor_state: str
+    anchored_revision: int
+    verdict: str
+    speaker: str
+    summary: str
+    note: str
+    review_state: str
+    created_by_username: str
+    updated_by_username: str
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    approved_at: datetime.datetime | None
+    version: int
+    sources: list[SourceRow]
+
+
+_CLAIM_ROW_COLUMNS = (
+    *ClaimRow._fields[:14], "created_by__username", "updated_by__username", *ClaimRow._fields[16:20]
+)  # fmt: skip
+
+
+def claim_rows(claims: QuerySet[Claim]) -> list[ClaimRow]:
+    """The claims (a page of a list, already filtered, ordered and sliced) with their sources, as plain rows.
+
+    Two queries whatever the number of claims, and no model instances: building a Claim, its two users and
+    its sources, and a queryset per claim for its sources, was most of the claim list's time in Python.
+    """
+    rows = list(claims.select_related(None).prefetch_related(None).values_list(*_CLAIM_ROW_COLUMNS))
+    if not rows:
+        return []
+    sources: dict[int, list[SourceRow]] = defaultdict(list)
+    for values in (
+        Source.objects.filter(claim_id__in=[row[0] for row in rows]).order_by("pk").values_list(*SourceRow._fields)
+    ):
+        sources[values[1]].append(SourceRow._make(values))
+    return [ClaimRow(*row, sources=sources.get(row[0], [])) for row in rows]
 
 
 HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}

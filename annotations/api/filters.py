@@ -12,6 +12,17 @@ from annotations import search
 from annotations.models import Claim
 
 
+class StableOrdering(django_filters.OrderingFilter):
+    """The chosen ordering, then the id in the same direction: pages never repeat or skip claims that share a
+    time, and (updated_at, id) and (created_at, id) indexes serve both directions."""
+
+    def filter(self, qs: QuerySet, value):
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        return qs.order_by(*ordering, "-pk" if ordering[-1].startswith("-") else "pk")
+
+
 class ClaimFilter(django_filters.FilterSet):
     # Bounded: a number beyond 64 bits overflows the database driver (a 500) instead of matching nothing.
     article = django_filters.NumberFilter(field_name="article_id", min_value=1, max_value=2**63 - 1)
@@ -26,7 +37,7 @@ class ClaimFilter(django_filters.FilterSet):
     updated_after = django_filters.IsoDateTimeFilter(
         method="changed_after", help_text="Only claims changed after this time (ISO 8601), for sync."
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrdering(
         fields=(("start", "position"), ("created_at", "created"), ("updated_at", "updated")),
         help_text="position, created or updated; prefix with - for descending.",
     )

@@ -1,9 +1,125 @@
+"""Page-number pagination whose cost does not grow with the table.
+
+DRF's PageNumberPagination counts every matching row on every request (`SELECT COUNT(*)`): on a million claims
+that was 44 of the 47 ms of SQL behind one page of the claim list. Here:
+
+- the page is read with one row more than it shows, which says whether there is a next page;
+- when that is the last page, the count is known without a query (the rows before it and on it);
+- otherwise the rows are counted up to COUNT_LIMIT (`SELECT COUNT(*) FROM (… LIMIT 10001)`), which costs the
+  same for 20,000 claims or for 2,000,000;
+- beyond that, `count` is PostgreSQL's planner estimate of the matching rows (never less than the rows
+  known to exist) and `count_exact` is false; `?count=exact` asks for the exact number at its full price.
+  Other databases (SQLite in development) always count exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+from django.db import connections
+from django.db.models import QuerySet
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+COUNT_LIMIT = 10_000
+MAX_PAGE = 2**31 - 1
 
 
 class Pagination(PageNumberPagination):
-    """`count`, `next`, `previous`, `results`; `page_size` up to 200."""
+    """`count`, `count_exact`, `next`, `previous`, `results`; `page_size` up to 200."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    count_limit = COUNT_LIMIT
+
+    def paginate_queryset(
+        self, queryset: QuerySet, request, view=None, read: Callable[[QuerySet], Sequence] = list
+    ) -> list:
+        """The page's items; `read` turns the page's slice of the queryset into them (list() by default)."""
+        self.request = request
+        self.size = self.get_page_size(request)
+        self.number = self._page_number(request)
+        offset = (self.number - 1) * self.size
+        items = list(read(queryset[offset : offset + self.size + 1]))
+        self.has_next = len(items) > self.size
+        items = items[: self.size]
+        if not items and self.number > 1:
+            raise NotFound("Invalid page: that is past the last page.")
+        if self.has_next:
+            self.count, self.count_exact = self._count(queryset, at_least=offset + len(items) + 1)
+        else:
+            self.count, self.count_exact = offset + len(items), True
+        return items
+
+    def _page_number(self, request) -> int:
+        text = request.query_params.get(self.page_query_param, "1")
+        # "²" is a digit to str.isdigit(); a number beyond 64 bits would overflow the database's OFFSET.
+        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
+            raise NotFound(f"Invalid page: give a page number from 1 to {MAX_PAGE:,}.")
+        return int(text)
+
+    def _count(self, queryset: QuerySet, at_least: int) -> tuple[int, bool]:
+        wanted = self.request.query_params.get("count", "")
+        if wanted not in ("", "exact"):
+            raise ValidationError({"count": ['Give "exact" for an exact count, or leave it out.']})
+        rows = queryset.order_by().values("pk")
+        if wanted == "exact" or connections[queryset.db].vendor != "postgresql":
+            return rows.count(), True
+        counted = rows[: self.count_limit + 1].count()
+        if counted <= self.count_limit:
+            return counted, True
+        plan = json.loads(rows.explain(format="json"))
+        return max(int(plan[0]["Plan"]["Plan Rows"]), self.count_limit + 1, at_least), False
+
+    def get_next_link(self) -> str | None:
+        if not self.has_next:
+            return None
+        return replace_query_param(self.request.build_absolute_uri(), self.page_query_param, self.number + 1)
+
+    def get_previous_link(self) -> str | None:
+        if self.number == 1:
+            return None
+        url = self.request.build_absolute_uri()
+        if self.number == 2:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, self.number - 1)
+
+    def get_paginated_response(self, data) -> Response:
+        return Response(
+            {
+                "count": self.count,
+                "count_exact": self.count_exact,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count"]["description"] = (
+            f"The matching items: exact up to {COUNT_LIMIT:,}; beyond that PostgreSQL's estimate unless "
+            "count=exact was asked for (count_exact says which)."
+        )
+        response["properties"]["count_exact"] = {"type": "boolean", "example": True}
+        response["required"] = [*response.get("required", []), "count_exact"]
+        return response
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": "count",
+                "required": False,
+                "in": "query",
+                "description": f'"exact" to count every match (by default, exact up to {COUNT_LIMIT:,}).',
+                "schema": {"type": "string", "enum": ["exact"]},
+            },
+        ]
+
+    def get_html_context(self):  # the browsable API's page links need Django's Page; it shows next/previous
+        return {"previous_url": self.get_previous_link(), "next_url": self.get_next_link(), "page_links": []}

@@ -12,7 +12,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -20,6 +19,7 @@ from annotations import queries, roles, services
 from annotations.api import exports, serializers
 from annotations.api.filters import ClaimFilter
 from annotations.api.pagination import Pagination
+from annotations.api.renderers import FastJSONRenderer
 from annotations.exports import w3c
 from annotations.models import Article, Claim
 
@@ -127,6 +127,11 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self) -> QuerySet[Claim]:
         return queries.claims_visible_to(self.request.user).order_by("article_id", "start", "end", "pk")
 
+    def list(self, request: Request) -> Response:
+        claims = self.filter_queryset(self.get_queryset())
+        rows = self.paginator.paginate_queryset(claims, request, view=self, read=queries.claim_rows)
+        return self.get_paginated_response(serializers.claim_rows_json(rows, self.get_serializer_context()))
+
     def get_renderers(self):
         # A single claim also comes as a W3C Web Annotation: Accept: application/ld+json.
         renderers = super().get_renderers()
@@ -135,7 +140,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def handle_exception(self, exc):
         # Errors are plain JSON, also when the claim was asked for as an annotation.
         if isinstance(getattr(self.request, "accepted_renderer", None), AnnotationRenderer):
-            self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+            self.request.accepted_renderer, self.request.accepted_media_type = FastJSONRenderer(), "application/json"
         return super().handle_exception(exc)
 
     @extend_schema(
@@ -269,7 +274,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(serializers.HistoryEntrySerializer(queries.claim_history(claim), many=True).data)
 
 
-class AnnotationRenderer(JSONRenderer):
+class AnnotationRenderer(FastJSONRenderer):
     """Matches Accept: application/ld+json with or without the profile; answers with the profile."""
 
     media_type = "application/ld+json"

@@ -1,0 +1,184 @@
+"""The claim list's paging, counting, ordering, search and encoding: what keeps it fast on a large newsroom's
+claims (issue 8), checked for the answers a client sees."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
+
+from annotations import services
+from annotations.api import pagination
+from annotations.api.renderers import FastJSONRenderer
+from annotations.models import Claim, Source
+from tests.factories import make_article, make_claim, make_source
+
+pytestmark = pytest.mark.django_db
+
+WORDS = 40
+
+
+@pytest.fixture
+def claims(editor):
+    """WORDS claims on one article, one per word, in position order."""
+    body = " ".join(f"word{n}" for n in range(WORDS))
+    article = make_article(title="Many", body_html=f"<p>{body}</p>")
+    made = []
+    for n in range(WORDS):
+        start = article.body_text.index(f"word{n} " if n < WORDS - 1 else f"word{n}")
+        made.append(
+            Claim(article=article, start=start, end=start + len(f"word{n}"), exact=f"word{n}", verdict="verified",
+                  created_by=editor, updated_by=editor)
+        )  # fmt: skip
+    return Claim.objects.bulk_create(made)
+
+
+def ids(page: dict) -> list[int]:
+    return [claim["id"] for claim in page["results"]]
+
+
+def test_every_page_says_how_many_claims_match_and_that_the_count_is_exact(as_editor, claims):
+    first = as_editor.get("/api/v1/claims/", {"page_size": 15}).json()
+    assert (first["count"], first["count_exact"], first["previous"]) == (WORDS, True, None)
+    second = as_editor.get(first["next"]).json()
+    last = as_editor.get(second["next"]).json()
+    assert (second["count"], last["count"], last["next"]) == (WORDS, WORDS, None)
+    assert ids(first) + ids(second) + ids(last) == [claim.pk for claim in claims]
+    assert "page=" not in as_editor.get(second["previous"]).request["QUERY_STRING"]
+    assert "page=2" in last["previous"]
+
+
+def test_the_last_page_is_counted_without_a_count_query(as_editor, claims):
+    with CaptureQueriesContext(connection) as queries:
+        page = as_editor.get("/api/v1/claims/", {"page_size": 15, "page": 3}).json()
+    assert (page["count"], page["count_exact"], len(page["results"])) == (WORDS, True, WORDS - 30)
+    assert not [query for query in queries.captured_queries if "COUNT(" in query["sql"].upper()]
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "x", "²", "4", "99999999999999999999"])
+def test_a_page_that_does_not_exist_is_404_with_a_reason(as_editor, claims, page):
+    response = as_editor.get("/api/v1/claims/", {"page_size": 15, "page": page})
+    assert response.status_code == 404
+    assert "page" in response.json()["detail"].lower()
+
+
+def test_beyond_the_count_limit_the_count_is_marked_as_an_estimate(as_editor, claims, monkeypatch):
+    monkeypatch.setattr(pagination.Pagination, "count_limit", 10)
+    page = as_editor.get("/api/v1/claims/", {"page_size": 5}).json()
+    if connection.vendor == "postgresql":
+        # The planner's estimate: never less than the rows known to exist (the limit + 1).
+        assert page["count_exact"] is False
+        assert page["count"] >= 11
+    else:
+        assert (page["count"], page["count_exact"]) == (WORDS, True)
+    exact = as_editor.get("/api/v1/claims/", {"page_size": 5, "count": "exact"}).json()
+    assert (exact["count"], exact["count_exact"], ids(exact)) == (WORDS, True, ids(page))
+
+
+def test_a_count_under_the_limit_is_exact_on_every_database(as_editor, claims, monkeypatch):
+    monkeypatch.setattr(pagination.Pagination, "count_limit", WORDS)
+    page = as_editor.get("/api/v1/claims/", {"page_size": 5}).json()
+    assert (page["count"], page["count_exact"]) == (WORDS, True)
+
+
+def test_an_unknown_count_mode_is_a_field_error(as_editor, claims):
+    response = as_editor.get("/api/v1/claims/", {"page_size": 5, "count": "approximate"})
+    assert response.status_code == 400
+    assert "count" in response.json()
+
+
+@pytest.mark.parametrize("ordering", ["updated", "-updated", "created", "-created"])
+def test_claims_changed_at_the_same_moment_are_never_repeated_or_skipped_across_pages(as_editor, claims, ordering):
+    moment = timezone.now() - datetime.timedelta(days=1)
+    Claim.objects.update(updated_at=moment, created_at=moment)
+    seen = []
+    url = f"/api/v1/claims/?ordering={ordering}&page_size=7"
+    while url:
+        page = as_editor.get(url).json()
+        seen += ids(page)
+        url = page["next"]
+    expected = sorted(claim.pk for claim in claims)
+    assert seen == (expected[::-1] if ordering.startswith("-") else expected)
+
+
+def test_search_finds_a_claim_by_its_sources_titles_as_they_change(as_editor, article, editor):
+    claim = make_claim(article, exact="The mayor said", created_by=editor)
+    source = make_source(claim, title="Harbour authority ledger")
+    assert ids(as_editor.get("/api/v1/claims/", {"q": "ledger"}).json()) == [claim.pk]
+    # Words from the quote and from a title together.
+    assert ids(as_editor.get("/api/v1/claims/", {"q": "mayor harbour"}).json()) == [claim.pk]
+    source.title = "Port budget"
+    source.save()
+    assert ids(as_editor.get("/api/v1/claims/", {"q": "ledger"}).json()) == []
+    assert ids(as_editor.get("/api/v1/claims/", {"q": "port"}).json()) == [claim.pk]
+    source.delete()
+    assert ids(as_editor.get("/api/v1/claims/", {"q": "port"}).json()) == []
+
+
+def test_search_follows_sources_changed_through_the_api(as_editor, article):
+    made = as_editor.post(
+        "/api/v1/claims/",
+        {"article": article.pk, "exact": "Critics say", "verdict": "disputed",
+         "sources": [{"url": "https://example.org/a", "title": "Treasury bulletin", "kind": "news_report", "stance": "contradicts"}]},
+        format="json",
+    ).json()  # fmt: skip
+    assert ids(as_editor.get("/api/v1/claims/", {"q": "bulletin"}).json()) == [made["id"]]
+    changed = as_editor.patch(
+        f"/api/v1/claims/{made['id']}/",
+        {
+            "sources": [
+                {"url": "https://example.org/b", "title": "Census tables", "kind": "dataset", "stance": "contradicts"}
+            ]
+        },
+        format="json",
+        HTTP_IF_MATCH=f'"claim-{made["id"]}-v{made["version"]}"',
+    )
+    assert changed.status_code == 200
+    assert ids(as_editor.get("/api/v1/claims/", {"q": "bulletin"}).json()) == []
+    assert ids(as_editor.get("/api/v1/claims/", {"q": "census"}).json()) == [made["id"]]
+
+
+def test_a_claims_copy_of_its_source_titles_is_not_in_its_history_or_its_json(as_editor, article, editor):
+    claim = make_claim(article, exact="The mayor said", created_by=editor)
+    make_source(claim, title="Harbour ledger")
+    claim.refresh_from_db()
+    assert claim.source_titles == "Harbour ledger"
+    assert "source_titles" not in as_editor.get(f"/api/v1/claims/{claim.pk}/").json()
+    assert not hasattr(claim.history.first(), "source_titles")
+
+
+def test_the_copy_holds_every_title_in_source_order(article, editor):
+    claim = make_claim(article, exact="The mayor said", created_by=editor)
+    for title in ("First", "Second", "Third"):
+        make_source(claim, title=title)
+    Source.objects.filter(claim=claim, title="Second").delete()
+    services.refresh_source_titles(claim.pk)
+    claim.refresh_from_db()
+    assert claim.source_titles == "First\nThird"
+
+
+PAYLOADS = [
+    {"count": 3, "results": [{"id": 1, "note": "Ünïcode “quotes” \u2028 </script>", "score": 0.1, "ok": None}]},
+    {"at": timezone.now(), "day": datetime.date(2026, 1, 2), "amount": decimal.Decimal("1.50")},
+    {"detail": "Not found.", "nested": [[[]], {}], "big": 2**70},
+    {1: "integer keys", "text": "\x00 nul"},
+]
+
+
+@pytest.mark.parametrize("data", PAYLOADS)
+def test_the_fast_renderer_writes_the_same_json_as_drf(data):
+    fast = FastJSONRenderer().render(data, "application/json", {})
+    assert json.loads(fast) == json.loads(JSONRenderer().render(data, "application/json", {}))
+
+
+def test_the_fast_renderer_keeps_drfs_date_format_and_indent():
+    moment = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.UTC)
+    assert FastJSONRenderer().render({"at": moment}, "application/json", {}) == b'{"at":"2026-11-26T10:00:00Z"}'
+    indented = FastJSONRenderer().render({"a": 1}, "application/json; indent=2", {})
+    assert indented == b'{\n  "a": 1\n}'
