@@ -6,10 +6,22 @@ import datetime
 
 import django_filters
 from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
 from annotations import search
 from annotations.models import Claim
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, skipped when the request names none of the filters: building the FilterSet and its
+    form (deep copies of every filter and field) was a tenth of an unfiltered claim list's time."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not filterset_class.base_filters.keys() & request.query_params.keys():
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class StableOrdering(django_filters.OrderingFilter):

@@ -10,11 +10,17 @@ that was 44 of the 47 ms of SQL behind one page of the claim list. Here:
 - beyond that, `count` is PostgreSQL's planner estimate of the matching rows (never less than the rows
   known to exist) and `count_exact` is false; `?count=exact` asks for the exact number at its full price.
   Other databases (SQLite in development) always count exactly.
+
+An estimate is kept for ESTIMATE_SECONDS by each process, per query: the next pages of a large list then cost no
+count at all. A count under the limit is never kept: it is exact on every request.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 from django.db import connections
@@ -26,6 +32,38 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 COUNT_LIMIT = 10_000
 MAX_PAGE = 2**31 - 1
+ESTIMATE_SECONDS = 60.0
+ESTIMATES_KEPT = 500
+
+
+class Estimates:
+    """The planner's estimates of large counts, by SQL, for a while (a small LRU shared by a process's threads)."""
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[tuple, tuple[float, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> int | None:
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is None or time.monotonic() - kept[0] > ESTIMATE_SECONDS:
+                return None
+            self._kept.move_to_end(key)
+            return kept[1]
+
+    def put(self, key: tuple, estimate: int) -> None:
+        with self._lock:
+            self._kept[key] = (time.monotonic(), estimate)
+            self._kept.move_to_end(key)
+            while len(self._kept) > ESTIMATES_KEPT:
+                self._kept.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+estimates = Estimates()
 
 
 class Pagination(PageNumberPagination):
@@ -69,11 +107,16 @@ class Pagination(PageNumberPagination):
         rows = queryset.order_by().values("pk")
         if wanted == "exact" or connections[queryset.db].vendor != "postgresql":
             return rows.count(), True
-        counted = rows[: self.count_limit + 1].count()
-        if counted <= self.count_limit:
-            return counted, True
-        plan = json.loads(rows.explain(format="json"))
-        return max(int(plan[0]["Plan"]["Plan Rows"]), self.count_limit + 1, at_least), False
+        sql, params = rows.query.sql_with_params()
+        key = (queryset.db, self.count_limit, sql, tuple(map(str, params)))
+        estimate = estimates.get(key)
+        if estimate is None:
+            counted = rows[: self.count_limit + 1].count()
+            if counted <= self.count_limit:
+                return counted, True
+            estimate = int(json.loads(rows.explain(format="json"))[0]["Plan"]["Plan Rows"])
+            estimates.put(key, estimate)
+        return max(estimate, self.count_limit + 1, at_least), False
 
     def get_next_link(self) -> str | None:
         if not self.has_next:

@@ -7,7 +7,6 @@ import re
 from django.db.models import QuerySet
 from django.http import JsonResponse
 from django.views.defaults import page_not_found
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -17,7 +16,7 @@ from rest_framework.response import Response
 
 from annotations import queries, roles, services
 from annotations.api import exports, serializers
-from annotations.api.filters import ClaimFilter
+from annotations.api.filters import ClaimFilter, FilterBackend
 from annotations.api.pagination import Pagination
 from annotations.api.renderers import FastJSONRenderer
 from annotations.exports import w3c
@@ -121,7 +120,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     serializer_class = serializers.ClaimSerializer
     lookup_value_regex = "[^/]+"
     pagination_class = Pagination
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ClaimFilter
 
     def get_queryset(self) -> QuerySet[Claim]:

@@ -70,6 +70,7 @@ def test_a_page_that_does_not_exist_is_404_with_a_reason(as_editor, claims, page
 
 def test_beyond_the_count_limit_the_count_is_marked_as_an_estimate(as_editor, claims, monkeypatch):
     monkeypatch.setattr(pagination.Pagination, "count_limit", 10)
+    pagination.estimates.clear()
     page = as_editor.get("/api/v1/claims/", {"page_size": 5}).json()
     if connection.vendor == "postgresql":
         # The planner's estimate: never less than the rows known to exist (the limit + 1).
@@ -182,3 +183,24 @@ def test_the_fast_renderer_keeps_drfs_date_format_and_indent():
     assert FastJSONRenderer().render({"at": moment}, "application/json", {}) == b'{"at":"2026-11-26T10:00:00Z"}'
     indented = FastJSONRenderer().render({"a": 1}, "application/json; indent=2", {})
     assert indented == b'{\n  "a": 1\n}'
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="estimates are PostgreSQL's")
+def test_an_estimated_count_is_kept_so_the_next_pages_count_nothing(as_editor, claims, monkeypatch):
+    monkeypatch.setattr(pagination.Pagination, "count_limit", 10)
+    pagination.estimates.clear()
+    first = as_editor.get("/api/v1/claims/", {"page_size": 5}).json()
+    with CaptureQueriesContext(connection) as queries:
+        second = as_editor.get(first["next"]).json()
+    assert not [query for query in queries.captured_queries if "COUNT(" in query["sql"].upper()]
+    assert (second["count"], second["count_exact"]) == (first["count"], False)
+
+
+def test_a_newsroom_role_costs_one_small_query(api, editor, article):
+    from annotations import roles
+
+    with CaptureQueriesContext(connection) as queries:
+        assert roles.roles_of(editor) == {"Editors"}
+        assert roles.is_editor(editor)
+        assert not roles.is_reviewer(editor)
+    assert len(queries.captured_queries) == 1
