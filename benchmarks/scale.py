@@ -59,6 +59,20 @@ QUERIES = {
     "search": f"/api/v1/claims/?q={SEARCH_WORD}&page_size={PAGE_SIZE}",
 }
 TARGET_RATIO = 2.0  # the largest size's median over the smallest's (issue: within 2x from 10k to 1M)
+# Where the time goes: cProfile over this many requests of each query, at the size nearest PROFILE_SIZE.
+PROFILE_REQUESTS = int(os.environ.get("BENCH_PROFILE_REQUESTS", "200"))
+PROFILE_SIZE = 100_000
+PROFILE_TOP = 12
+# Layers of a request, by the file of each function (cProfile's own time of each function, summed).
+LAYERS = [
+    ("database", "PostgreSQL and its driver: sending SQL, waiting for the answer, reading rows (psycopg2)"),
+    ("orm", "Django's ORM: building SQL, turning rows into values (django/db)"),
+    ("drf", "DRF, django-filter and Django forms: the view, filters, pagination (rest_framework, django_filters)"),
+    ("django", "Django's request handling: middleware, URL routing, the response (django, other)"),
+    ("ours", "This project's code: the claim rows and their JSON (annotations/)"),
+    ("json", "JSON encoding (orjson)"),
+    ("python", "Python's standard library and built-ins (copying, dates, strings)"),
+]
 
 
 def log(message: str) -> None:
@@ -112,11 +126,75 @@ def statement_kind(sql: str) -> str:
         return "auth"
     if head.startswith("SELECT COUNT"):
         return "count"
+    if head.startswith("EXPLAIN"):
+        return "estimate"  # the planner's estimate of a count beyond the limit (annotations/api/pagination.py)
     if '"annotations_source"."id"' in sql[:80]:
         return "sources"
     if '"annotations_claim"."id"' in sql[:80]:
         return "claims"
     return "other"
+
+
+def layer_of(filename: str, function: str) -> str:
+    if filename == "~":  # a built-in: its name says whose
+        return "database" if "psycopg2" in function else "json" if "orjson" in function else "python"
+    for marker, layer in (
+        ("/django/db/", "orm"),
+        ("/rest_framework/", "drf"),
+        ("/django_filters/", "drf"),
+        ("/django/forms/", "drf"),
+        ("/psycopg2/", "database"),
+        ("/django/", "django"),
+        (str(ROOT / "annotations") + "/", "ours"),
+    ):
+        if marker in filename:
+            return layer
+    return "python"
+
+
+def profile(get, paths: dict[str, str], requests: int) -> dict:
+    """cProfile over `requests` requests of each path: milliseconds per request in each layer and in the functions
+    that take the most time themselves. The profiler slows Python code (not the database), so the shares of the
+    Python layers are overstated; the wall time without the profiler is given beside them."""
+    import cProfile
+    import pstats
+
+    profiled = {}
+    for name, path in paths.items():
+        for _ in range(WARMUP):
+            get(path)
+        walls = []
+        for _ in range(requests):
+            walls.append(get(path)[0] * 1000)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(requests):
+            get(path)
+        profiler.disable()
+        stats = pstats.Stats(profiler).stats
+        layers = dict.fromkeys((layer for layer, _ in LAYERS), 0.0)
+        functions = []
+        for (filename, line, function), (_, calls, own, _, _) in stats.items():
+            layers[layer_of(filename, function)] += own
+            if filename == "~":
+                where = function
+            else:
+                where = f"{filename.split('site-packages/')[-1].replace(str(ROOT) + '/', '')}:{line}({function})"
+            functions.append((own, calls, where))
+        functions.sort(reverse=True)
+        total = sum(layers.values())
+        profiled[name] = {
+            "path": path,
+            "requests": requests,
+            "wall_ms_without_profiler": spread(walls),
+            "profiled_ms": total * 1000 / requests,
+            "layers_ms": {layer: seconds * 1000 / requests for layer, seconds in layers.items()},
+            "top": [
+                {"function": where, "calls": calls / requests, "ms": own * 1000 / requests}
+                for own, calls, where in functions[:PROFILE_TOP]
+            ],
+        }
+    return profiled
 
 
 def _measure(psycopg2, url: str, folder: Path) -> dict:
@@ -181,7 +259,7 @@ def _measure(psycopg2, url: str, folder: Path) -> dict:
     def explain(statements: list[tuple[str, object, float]]) -> list[dict]:
         plans = []
         for sql, params, _ in statements:
-            if statement_kind(sql) == "auth":
+            if statement_kind(sql) in ("auth", "estimate"):
                 continue
             with connection.cursor() as cursor:
                 text = cursor.mogrify(sql, params).decode()
@@ -216,6 +294,7 @@ def _measure(psycopg2, url: str, folder: Path) -> dict:
             results[name] = {
                 "path": path,
                 "count": answers[name]["count"],
+                "count_exact": answers[name]["count_exact"],
                 "results": len(answers[name]["results"]),
                 "ms": spread(timings[name]),
                 "sql_ms": spread(sql_timings[name]),
@@ -228,6 +307,7 @@ def _measure(psycopg2, url: str, folder: Path) -> dict:
 
     sizes = []
     seeded = 0
+    profiled = None
     for step, target in enumerate(SIZES, start=1):
         articles = math.ceil((target - seeded) / CLAIMS_PER_ARTICLE)
         log(f"Seeding {articles * CLAIMS_PER_ARTICLE:,} more claims (to {target:,}) ...")
@@ -253,12 +333,17 @@ def _measure(psycopg2, url: str, folder: Path) -> dict:
             f"{background:.2f} of {os.cpu_count()} cores busy; measuring ..."
         )
         queries = run_queries(QUERIES, REQUESTS)
+        # Beyond 10,000 matches the list's count is an estimate: the last page comes from an exact count.
+        exact = {name: get(f"{path}&count=exact")[2]["count"] for name, path in QUERIES.items()}
         deep_paths = {
-            f"{name}_deep": f"{path}&page={max(1, math.ceil(queries[name]['count'] / PAGE_SIZE))}"
+            f"{name}_deep": f"{path}&page={max(1, math.ceil(exact[name] / PAGE_SIZE))}"
             for name, path in QUERIES.items()
         }
         deep = run_queries(deep_paths, REQUESTS, budget=DEEP_BUDGET_SECONDS)
         measured = queries | deep
+        if profiled is None and claims >= min(PROFILE_SIZE, SIZES[-1]):
+            log(f"  profiling {PROFILE_REQUESTS} requests of each query ...")
+            profiled = {"claims": claims, "queries": profile(get, QUERIES, PROFILE_REQUESTS)}
         for name, row in measured.items():
             row["explain"] = explain(row.pop("_statements"))
             log(
@@ -311,6 +396,8 @@ def _measure(psycopg2, url: str, folder: Path) -> dict:
         "ratios": ratios,
         "flat": flat,
         "explain": explained,
+        "profile": profiled,
+        "layers": dict(LAYERS),
         "total_seconds": time.perf_counter() - started,
     }
 
