@@ -111,10 +111,11 @@ def claim_rows(claims: QuerySet[Claim]) -> list[ClaimRow]:
     if not rows:
         return []
     sources: dict[int, list[SourceRow]] = defaultdict(list)
-    for values in (
-        Source.objects.filter(claim_id__in=[row[0] for row in rows]).order_by("pk").values_list(*SourceRow._fields)
-    ):
-        sources[values[1]].append(SourceRow._make(values))
+    ids = sorted(row[0] for row in rows)
+    wanted = set(ids)
+    for values in _sources_of(ids).order_by("pk").values_list(*SourceRow._fields):
+        if values[1] in wanted:  # an id range may hold other claims' sources
+            sources[values[1]].append(SourceRow._make(values))
     return [ClaimRow(*row, sources=sources.get(row[0], [])) for row in rows]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import orjson
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,6 +26,13 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 def script_json(value: object) -> SafeString:
     """JSON that is safe to place between <script> and </script>."""
     return mark_safe(json.dumps(value, ensure_ascii=False, indent=1).translate(_SCRIPT_ESCAPES))
+
+
+def script_data(value: object) -> SafeString:
+    """The same, compact and encoded by orjson: Django's json_script took 14 ms for a page's 500 claims. The escapes
+    are replaced in the bytes (str.translate took 70 ms on the same JSON once it held a non-ASCII character)."""
+    data = orjson.dumps(value).replace(b"<", b"\\u003C").replace(b">", b"\\u003E").replace(b"&", b"\\u0026")
+    return mark_safe(data.decode())
 
 
 def claim_page(request: HttpRequest, pk: int) -> HttpResponse:

@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from annotations import queries, roles
-from annotations.api.serializers import ClaimSerializer
+from annotations.api.serializers import claim_rows_json
 from annotations.models import Claim, Source
+from annotations.web.claims import script_data
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
@@ -46,12 +47,15 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "isReviewer": roles.is_reviewer(request.user),
         "isNewsroom": roles.sees_unpublished_claims(request.user),
     }
+    # Plain rows rather than model instances, and JSON by orjson: most of the page's time with 500 claims.
+    claim_list = claim_rows_json(queries.claim_rows(claims), {"request": request})
     response = render(
         request,
         "annotations/article_detail.html",
         {
             "article": article,
-            "claims": ClaimSerializer(claims, many=True, context={"request": request}).data,
+            "claims": claim_list,
+            "claims_json": script_data(claim_list),
             "editor_config": config,
             "verdicts": Claim.Verdict.choices,
             "kinds": Source.Kind.choices,

@@ -204,3 +204,15 @@ def test_a_newsroom_role_costs_one_small_query(api, editor, article):
         assert roles.is_editor(editor)
         assert not roles.is_reviewer(editor)
     assert len(queries.captured_queries) == 1
+
+
+def test_a_page_never_shows_the_sources_of_a_claim_left_out_between_its_claims(as_editor, claims):
+    # The page's claims are dense ids, so their sources are read by id range: the claim filtered out in the middle
+    # has sources in that range too.
+    for claim in claims[:6]:
+        make_source(claim, title=f"Source of {claim.exact}")
+    Claim.objects.filter(pk=claims[2].pk).update(verdict="disputed")
+    page = as_editor.get("/api/v1/claims/", {"verdict": "verified", "page_size": 5}).json()
+    assert ids(page) == [claim.pk for claim in claims[:2] + claims[3:6]]
+    titles = {claim["id"]: [source["title"] for source in claim["sources"]] for claim in page["results"]}
+    assert titles == {claim.pk: [f"Source of {claim.exact}"] for claim in claims[:2] + claims[3:6]}
