@@ -126,6 +126,14 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # Planner settings for this app's short queries, on a server whose data is in memory or on SSD: with the
+        # default random_page_cost (4, for spinning disks) a search for one word AND-ed in a bitmap of a whole
+        # verdict's 40,000 claims (5 ms instead of 0.5). JIT compiles for 10-20 ms to save less than that in a
+        # query this app makes. DJANGO_PG_OPTIONS="" keeps the server's own settings.
+        pg_options = env_str("DJANGO_PG_OPTIONS", "-c random_page_cost=1.1 -c jit=off")
+        if pg_options and "options" not in DATABASES["default"].setdefault("OPTIONS", {}):
+            DATABASES["default"]["OPTIONS"]["options"] = pg_options
 else:
     DATABASES = {
         "default": {

@@ -68,3 +68,30 @@ def test_database_url_switches_to_postgresql():
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "postgresql factcheck_example 127.0.0.1 True"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [(None, "-c random_page_cost=1.1 -c jit=off"), ("", None), ("-c work_mem=8MB", "-c work_mem=8MB")],
+)
+def test_postgresql_connections_get_the_apps_planner_settings_unless_told_otherwise(given, expected):
+    env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/factcheck_example"}
+    if given is not None:
+        env["DJANGO_PG_OPTIONS"] = given
+    result = manage(
+        "shell", "--no-imports", "-c", "from django.db import connection as c; print(c.settings_dict['OPTIONS'].get('options'))",
+        **env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(expected)
+
+
+@pytest.mark.django_db
+def test_the_planner_settings_reach_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
