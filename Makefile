@@ -37,8 +37,13 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-# Every benchmark; rewrites docs/benchmarks.md and fails when a target is missed.
-bench: install
+# Every benchmark; rewrites docs/benchmarks.md and fails when a target is missed. The load benchmark drives gunicorn
+# with wrk (Debian's package), installed like Chromium when missing and we are root; PostgreSQL is needed too.
+bench: install browser
+	@if ! command -v wrk >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing wrk for the load benchmark (apt-get)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	fi
 	$(BIN)/python -m benchmarks.run
 
 lint: install

@@ -18,20 +18,20 @@ driven by `wrk -t2 -cC -dDs --latency` after a warm-up of a few seconds with the
 connections: requests per second, p50 and p99 latency, non-2xx responses and socket errors (wrk's timeout is
 its default 2 s: a slower answer counts as an error). While it runs, a thread samples the gunicorn workers
 (children of the master) every 0.25 s: their peak resident memory (VmHWM in /proc/<pid>/status), their CPU
-time, and which workers exist (gunicorn.conf.py replaces a worker after about 5,000 requests). CPU time of the
+time, and which workers exist (gunicorn.conf.py replaces a worker after about 200,000 requests). CPU time of the
 machine (/proc/stat) and of wrk (getrusage of children) is read around each run, so each case reports where
 the 2-core budget went. Each case is one run of BENCH_LOAD_SECONDS (30) per connection count.
 
-Each run also records how wrk's connections are spread over the two workers halfway through (`ss`): a gthread
-worker accepts every connection it can and keeps it while the client keeps it alive, so one worker may hold
-all 16 or 64 connections while the other idles; the spread changes when a worker is replaced. And the CPU
-seconds of each worker process. wrk's percentiles are those of the answered requests: requests that timed out
+Each run also records how wrk's connections are spread over the two workers halfway through (`ss`), and the CPU
+seconds of each worker process. gunicorn.conf.py closes each connection after its answer (as behind a proxy), so
+wrk reconnects and the kernel spreads the connections; with keep-alive, a gthread worker accepts every connection
+it can and keeps it, so one worker may hold all 16 or 64 connections while the other idles. wrk's percentiles are those of the answered requests: requests that timed out
 are counted in the socket errors, not in p99.
 
-Then, as comparisons, for a shorter time: the same server with GUNICORN_THREADS=1 (one request at a time per
-worker; still the gthread worker, which goes on accepting connections and queues them) on the headline cases,
-and with gunicorn's sync worker (`--worker-class sync`, one connection at a time, closed after each answer,
-so the kernel spreads the connections) on (a) and (b).
+Then, as comparisons, for a shorter time (COMPARISONS): the same server with keep-alive on (GUNICORN_KEEPALIVE=2)
+on (a) and (b); with GUNICORN_THREADS=1 (one request at a time per worker; still the gthread worker, which goes on
+accepting connections and queues them) on the headline cases; and with gunicorn's sync worker (`--worker-class
+sync`, one connection at a time) on (a) and (b).
 
 Prints progress on stderr and, last on stdout, the results as one line of JSON (benchmarks/run.py reads it).
 """
@@ -61,13 +61,14 @@ PAGE_CLAIMS = 200  # the article of the article page
 PAGE_SEED = 7  # another random stream than the corpus's, so that article is not a copy of the first one
 WORKERS = 2
 THREADS = int(os.environ.get("BENCH_LOAD_THREADS", "4"))  # gunicorn.conf.py's default GUNICORN_THREADS
-COMPARISON_THREADS = 1
-# GUNICORN_THREADS=1 keeps gunicorn.conf.py's gthread worker (it still accepts and queues many connections per
-# worker); the sync worker answers one connection at a time and closes it, so the kernel spreads the
-# connections over the workers. Each comparison runs some of the cases, for a shorter time.
+# Other server settings, each on some of the cases for a shorter time: (label, worker class, threads, environment,
+# cases). gunicorn.conf.py closes each connection after its answer (GUNICORN_KEEPALIVE=0); with keep-alive, a
+# gthread worker accepts every connection it can and keeps it, so one worker may hold all of wrk's connections.
+# GUNICORN_THREADS=1 keeps the gthread worker; the sync worker answers one connection at a time and closes it.
 COMPARISONS = [
-    ("gthread", ("healthz", "claims_token", "page_session", "search_token")),
-    ("sync", ("healthz", "claims_token")),
+    ("gthread, keep-alive 2 s", "gthread", THREADS, {"GUNICORN_KEEPALIVE": "2"}, ("healthz", "claims_token")),
+    ("gthread, 1 thread", "gthread", 1, {}, ("healthz", "claims_token", "page_session", "search_token")),
+    ("sync", "sync", 1, {}, ("healthz", "claims_token")),
 ]
 CONNECTIONS = (16, 64)
 WRK_THREADS = 2
@@ -244,7 +245,7 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.threads = threads
-        self.errors = (folder / f"gunicorn-{worker_class}-{threads}-threads.log").open("wb")
+        self.errors = (folder / f"gunicorn-{worker_class}-{threads}-threads-{self.port}.log").open("wb")
         # gunicorn.conf.py sets worker_class = "gthread"; the command line overrides it for the comparison.
         override = [] if worker_class == "gthread" else ["--worker-class", worker_class]
         self.process = subprocess.Popen(
@@ -511,7 +512,7 @@ def run_case(server: Server, case: dict, connections: int, seconds: int, warmup:
     wrk(url, connections, warmup, case["headers"])
     workers_before = server.sampler.mark()
     busy_before, wrk_before = machine_busy_ticks(), children_cpu_seconds()
-    # gthread workers accept connections greedily and keep them (keep-alive): halfway through the run, how
+    # With keep-alive, gthread workers accept connections greedily and keep them: halfway through the run, how
     # the client's connections are spread over the workers.
     spread: dict[str, list[int] | None] = {}
     midway = threading.Timer(seconds / 2, lambda: spread.update(counts=connections_by_worker(server)))
@@ -685,20 +686,19 @@ def _measure(psycopg2, url: str, folder: Path) -> dict:
     log(f"  worker memory after the load: {memory}")
 
     comparisons = []
-    for worker_class, names in COMPARISONS:
+    for label, worker_class, threads, extra, names in COMPARISONS:
         subset = [case for case in chosen if case["name"] in names]
-        log(
-            f"Comparison: {WORKERS} {worker_class} workers x {COMPARISON_THREADS} thread, "
-            f"{COMPARISON_SECONDS} s per run ..."
-        )
-        with Server(production, COMPARISON_THREADS, folder, worker_class) as server:
+        log(f"Comparison: {WORKERS} workers, {label}, {COMPARISON_SECONDS} s per run ...")
+        with Server(production | extra, threads, folder, worker_class) as server:
             compared = drive(server, subset, COMPARISON_SECONDS, COMPARISON_WARMUP_SECONDS)
             compared_memory = server.memory()
         log(f"  worker memory after the load: {compared_memory}")
         comparisons.append(
             {
+                "label": label,
                 "worker_class": worker_class,
-                "threads": COMPARISON_THREADS,
+                "threads": threads,
+                "environment": extra,
                 "seconds": COMPARISON_SECONDS,
                 "warmup_seconds": COMPARISON_WARMUP_SECONDS,
                 "results": compared,

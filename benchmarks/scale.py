@@ -152,7 +152,7 @@ def layer_of(filename: str, function: str) -> str:
     return "python"
 
 
-def profile(get, paths: dict[str, str], requests: int) -> dict:
+def profile(fetch, paths: dict[str, str], requests: int) -> dict:
     """cProfile over `requests` requests of each path: milliseconds per request in each layer and in the functions
     that take the most time themselves. The profiler slows Python code (not the database), so the shares of the
     Python layers are overstated; the wall time without the profiler is given beside them."""
@@ -162,14 +162,16 @@ def profile(get, paths: dict[str, str], requests: int) -> dict:
     profiled = {}
     for name, path in paths.items():
         for _ in range(WARMUP):
-            get(path)
+            fetch(path)
         walls = []
         for _ in range(requests):
-            walls.append(get(path)[0] * 1000)
+            began = time.perf_counter()
+            fetch(path)
+            walls.append((time.perf_counter() - began) * 1000)
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(requests):
-            get(path)
+            fetch(path)
         profiler.disable()
         stats = pstats.Stats(profiler).stats
         layers = dict.fromkeys((layer for layer, _ in LAYERS), 0.0)
@@ -343,7 +345,7 @@ def _measure(psycopg2, url: str, folder: Path) -> dict:
         measured = queries | deep
         if profiled is None and claims >= min(PROFILE_SIZE, SIZES[-1]):
             log(f"  profiling {PROFILE_REQUESTS} requests of each query ...")
-            profiled = {"claims": claims, "queries": profile(get, QUERIES, PROFILE_REQUESTS)}
+            profiled = {"claims": claims, "queries": profile(client.get, QUERIES, PROFILE_REQUESTS)}
         for name, row in measured.items():
             row["explain"] = explain(row.pop("_statements"))
             log(

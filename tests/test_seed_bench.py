@@ -101,6 +101,17 @@ def test_sources_are_valid_and_back_each_verdict(corpus):
         assert stance in {source.stance for source in claim.sources.all()}
 
 
+def test_claims_carry_their_source_titles_for_search_as_the_services_would(corpus):
+    from annotations import services
+
+    assert Claim.objects.exclude(source_titles="").count() > 40
+    for claim in Claim.objects.all()[:20]:
+        seeded = claim.source_titles
+        services.refresh_source_titles(claim.pk)
+        claim.refresh_from_db()
+        assert claim.source_titles == seeded
+
+
 def test_no_history_is_recorded_for_bench_rows(corpus):
     assert not Claim.history.exists()
     assert not Source.history.exists()
