@@ -160,6 +160,8 @@ class Claim(models.Model):
     canonical = models.CharField(max_length=2000, blank=True, default="")
     # The titles of the claim's sources, one per line, kept by services.refresh_source_titles: full-text
     # search covers them with the claim's own words in one index (annotations/search.py).
+    # On PostgreSQL, exact, note, speaker and source_titles feed the generated column search_document (migration
+    # 0006), which Django does not know: a migration changing one of their types must drop and re-create it.
     source_titles = models.TextField(blank=True, default="", editable=False)
 
     history = HistoricalRecords(excluded_fields=["source_titles"])
@@ -229,6 +231,13 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        source = super().from_db(db, field_names, values)
+        # The claim it was read with: a source moved to another claim changes both claims' source_titles.
+        source.loaded_claim_id = source.__dict__.get("claim_id")
+        return source
 
 
 class ArticleRevision(models.Model):

@@ -474,9 +474,15 @@ def _replace_sources(claim: Claim, sources: Iterable[Mapping[str, Any]], *, by: 
 
 def refresh_source_titles(claim_id: int) -> None:
     """Copy the titles of the claim's sources onto it, where full-text search finds them (annotations/search.py).
-    Called on every save and delete of a source (annotations/signals.py), whatever made it."""
-    titles = "\n".join(Source.objects.filter(claim_id=claim_id).order_by("pk").values_list("title", flat=True))
-    Claim.objects.filter(pk=claim_id).exclude(source_titles=titles).update(source_titles=titles)
+    Called on every save and delete of a source (annotations/signals.py), whatever made it. The claim row is locked
+    first, as update_claim does before it touches sources: two writers of one claim's sources take turns (neither
+    overwrites the other's titles) and always lock in the same order (claim, then sources), so they cannot
+    deadlock."""
+    with transaction.atomic():
+        if not Claim.objects.select_for_update().filter(pk=claim_id).values_list("pk", flat=True):
+            return  # the claim is being deleted
+        titles = "\n".join(Source.objects.filter(claim_id=claim_id).order_by("pk").values_list("title", flat=True))
+        Claim.objects.filter(pk=claim_id).exclude(source_titles=titles).update(source_titles=titles)
 
 
 def _record_history(claim: Claim, *, by: User | None, reason: str) -> None:

@@ -3,14 +3,37 @@ is saved or deleted: the services, the admin, a shell. Bulk writes skip signals:
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from annotations import services
-from annotations.models import Source
+from annotations.models import Claim, Source
+
+
+@receiver(pre_save, sender=Source, dispatch_uid="source_titles_lock_on_save")
+@receiver(pre_delete, sender=Source, dispatch_uid="source_titles_lock_on_delete")
+def lock_claim_first(sender, instance: Source, **kwargs) -> None:
+    """In a transaction, lock the claim before its source's row, the order update_claim uses: a writer of sources
+    (the admin) and the API changing the same claim wait for each other instead of deadlocking."""
+    if connection.in_atomic_block and instance.claim_id is not None:
+        claims = {instance.claim_id, getattr(instance, "loaded_claim_id", None)} - {None}
+        list(Claim.objects.select_for_update().filter(pk__in=claims).order_by("pk").values_list("pk", flat=True))
 
 
 @receiver(post_save, sender=Source, dispatch_uid="source_titles_on_save")
-@receiver(post_delete, sender=Source, dispatch_uid="source_titles_on_delete")
-def copy_source_titles(sender, instance: Source, **kwargs) -> None:
+def titles_after_save(sender, instance: Source, **kwargs) -> None:
     services.refresh_source_titles(instance.claim_id)
+    moved_from = getattr(instance, "loaded_claim_id", None)
+    if moved_from is not None and moved_from != instance.claim_id:  # moved to another claim (the admin allows it)
+        services.refresh_source_titles(moved_from)
+    instance.loaded_claim_id = instance.claim_id
+
+
+@receiver(post_delete, sender=Source, dispatch_uid="source_titles_on_delete")
+def titles_after_delete(sender, instance: Source, origin=None, **kwargs) -> None:
+    # Deleting a claim or an article deletes its sources first: their claims are going, with nothing to refresh.
+    deleted = origin.model if isinstance(origin, QuerySet) else type(origin)
+    if origin is None or deleted is Source:
+        services.refresh_source_titles(instance.claim_id)

@@ -3,6 +3,10 @@
 from django.conf import settings
 from django.db import migrations, models
 
+# On a large table, run this migration in a quiet moment: adding the generated column rewrites the claims table and
+# the indexes are built in the same transaction, which blocks writes to claims (and reads, while the column is
+# added) until it commits; about 10 s for 100,000 claims on the benchmark machine.
+#
 # Full-text search (annotations/search.py) covers the claim's words and its sources' titles in one GIN index: with
 # two indexes (0005) the search had to unite two id sets, which PostgreSQL planned badly for common words.
 # The speaker filter (icontains) gets a trigram index. PostgreSQL only: SQLite has neither.

@@ -88,10 +88,15 @@ def test_a_count_under_the_limit_is_exact_on_every_database(as_editor, claims, m
     assert (page["count"], page["count_exact"]) == (WORDS, True)
 
 
-def test_an_unknown_count_mode_is_a_field_error(as_editor, claims):
-    response = as_editor.get("/api/v1/claims/", {"page_size": 5, "count": "approximate"})
+@pytest.mark.parametrize("page", ["1", "8"])
+def test_an_unknown_count_mode_is_a_field_error_on_any_page(as_editor, claims, page):
+    response = as_editor.get("/api/v1/claims/", {"page_size": 5, "page": page, "count": "approximate"})
     assert response.status_code == 400
     assert "count" in response.json()
+
+
+def test_an_empty_page_number_is_the_first_page(as_editor, claims):
+    assert ids(as_editor.get("/api/v1/claims/?page=&page_size=5").json()) == [claim.pk for claim in claims[:5]]
 
 
 @pytest.mark.parametrize("ordering", ["updated", "-updated", "created", "-created"])
@@ -216,3 +221,22 @@ def test_a_page_never_shows_the_sources_of_a_claim_left_out_between_its_claims(a
     assert ids(page) == [claim.pk for claim in claims[:2] + claims[3:6]]
     titles = {claim["id"]: [source["title"] for source in claim["sources"]] for claim in page["results"]}
     assert titles == {claim.pk: [f"Source of {claim.exact}"] for claim in claims[:2] + claims[3:6]}
+
+
+def test_a_source_moved_to_another_claim_is_found_with_that_claim_only(as_editor, article, editor):
+    first = make_claim(article, exact="The mayor said", created_by=editor)
+    second = make_claim(article, exact="Critics say", created_by=editor)
+    make_source(first, title="Harbour ledger")
+    source = Source.objects.get()  # read back, as the admin does
+    source.claim = second
+    source.save()
+    assert ids(as_editor.get("/api/v1/claims/", {"q": "ledger"}).json()) == [second.pk]
+
+
+def test_deleting_a_claim_does_not_rewrite_it_source_by_source(article, editor):
+    claim = make_claim(article, exact="The mayor said", created_by=editor)
+    for title in ("One", "Two", "Three"):
+        make_source(claim, title=title)
+    with CaptureQueriesContext(connection) as queries:
+        claim.delete()
+    assert not [query for query in queries.captured_queries if "source_titles" in query["sql"]]
