@@ -79,6 +79,9 @@ class Pagination(PageNumberPagination):
     ) -> list:
         """The page's items; `read` turns the page's slice of the queryset into them (list() by default)."""
         self.request = request
+        self.wanted_count = request.query_params.get("count", "")
+        if self.wanted_count not in ("", "exact"):
+            raise ValidationError({"count": ['Give "exact" for an exact count, or leave it out.']})
         self.size = self.get_page_size(request)
         self.number = self._page_number(request)
         offset = (self.number - 1) * self.size
@@ -94,18 +97,15 @@ class Pagination(PageNumberPagination):
         return items
 
     def _page_number(self, request) -> int:
-        text = request.query_params.get(self.page_query_param, "1")
+        text = request.query_params.get(self.page_query_param) or "1"  # ?page= is the first page, as in DRF
         # "²" is a digit to str.isdigit(); a number beyond 64 bits would overflow the database's OFFSET.
         if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
             raise NotFound(f"Invalid page: give a page number from 1 to {MAX_PAGE:,}.")
         return int(text)
 
     def _count(self, queryset: QuerySet, at_least: int) -> tuple[int, bool]:
-        wanted = self.request.query_params.get("count", "")
-        if wanted not in ("", "exact"):
-            raise ValidationError({"count": ['Give "exact" for an exact count, or leave it out.']})
         rows = queryset.order_by().values("pk")
-        if wanted == "exact" or connections[queryset.db].vendor != "postgresql":
+        if self.wanted_count == "exact" or connections[queryset.db].vendor != "postgresql":
             return rows.count(), True
         sql, params = rows.query.sql_with_params()
         key = (queryset.db, self.count_limit, sql, tuple(map(str, params)))
