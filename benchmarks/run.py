@@ -131,13 +131,22 @@ def verdict(ok: bool) -> str:
     return "(met)" if ok else "**(missed)**"
 
 
+def section(module: str, title: str, needs: str, missed: list[str]) -> tuple[list[str], dict | None]:
+    """A section's heading and its benchmark's result; None (and a line saying why) when it could not run, which
+    counts as a missed target."""
+    lines = ["", f"## {title}", ""]
+    result = measure_in_subprocess(module, progress=True)
+    if "skipped" in result:
+        missed.append(f"{title}: not measured ({result['skipped']})")
+        return [*lines, f"Not measured: {result['skipped']} It needs {needs}."], None
+    return lines, result
+
+
 def load_section(missed: list[str]) -> list[str]:
     """gunicorn under wrk (benchmarks/load.py)."""
-    lines = ["", "## The API under load (gunicorn, wrk)", ""]
-    result = measure_in_subprocess("benchmarks.load", progress=True)
-    if "skipped" in result:
-        missed.append(f"API under load not measured: {result['skipped']}")
-        return [*lines, f"Not measured: {result['skipped']} It needs wrk and a PostgreSQL server."]
+    lines, result = section("benchmarks.load", "The API under load (gunicorn, wrk)", "wrk and PostgreSQL", missed)
+    if result is None:
+        return lines
     server, wrk, targets = result["server"], result["wrk"], result["targets"]
     lines += [
         f"gunicorn in production mode (`{server['command']}`) with {server['workers']} {server['worker_class']} workers",
@@ -210,11 +219,10 @@ def load_section(missed: list[str]) -> list[str]:
 
 def scale_section(missed: list[str]) -> list[str]:
     """The claim list, a filtered list and a search at growing sizes (benchmarks/scale.py), and the profile."""
-    lines = ["", "## The scale curve (claim list, filtered list, search)", ""]
-    result = measure_in_subprocess("benchmarks.scale", progress=True)
-    if "skipped" in result:
-        missed.append(f"scale curve not measured: {result['skipped']}")
-        return [*lines, f"Not measured: {result['skipped']} It needs a PostgreSQL server."]
+    title = "The scale curve (claim list, filtered list, search)"
+    lines, result = section("benchmarks.scale", title, "a PostgreSQL server", missed)
+    if result is None:
+        return lines
     sizes = result["sizes"]
     lines += [
         "One request at a time through Django in one process (the test client: middleware, token authentication,",
