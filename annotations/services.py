@@ -479,7 +479,9 @@ def refresh_source_titles(claim_id: int) -> None:
     overwrites the other's titles) and always lock in the same order (claim, then sources), so they cannot
     deadlock."""
     with transaction.atomic():
-        if not Claim.objects.select_for_update().filter(pk=claim_id).values_list("pk", flat=True):
+        # order_by(): the model's default order joins the article, and FOR UPDATE would lock the article's row too
+        # (update_claim locks the article first, so the two would deadlock; the concurrency test caught it).
+        if not Claim.objects.select_for_update().filter(pk=claim_id).order_by().values_list("pk", flat=True):
             return  # the claim is being deleted
         titles = "\n".join(Source.objects.filter(claim_id=claim_id).order_by("pk").values_list("title", flat=True))
         Claim.objects.filter(pk=claim_id).exclude(source_titles=titles).update(source_titles=titles)

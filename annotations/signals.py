@@ -19,6 +19,7 @@ def lock_claim_first(sender, instance: Source, **kwargs) -> None:
     (the admin) and the API changing the same claim wait for each other instead of deadlocking."""
     if connection.in_atomic_block and instance.claim_id is not None:
         claims = {instance.claim_id, getattr(instance, "loaded_claim_id", None)} - {None}
+        # Ordered by id only: the model's default order joins the article, whose row FOR UPDATE would lock too.
         list(Claim.objects.select_for_update().filter(pk__in=claims).order_by("pk").values_list("pk", flat=True))
 
 
