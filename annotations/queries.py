@@ -96,9 +96,9 @@ class ClaimRow(NamedTuple):
     sources: list[SourceRow]
 
 
-_CLAIM_ROW_COLUMNS = (
-    *ClaimRow._fields[:14], "created_by__username", "updated_by__username", *ClaimRow._fields[16:20]
-)  # fmt: skip
+# The values_list columns of a ClaimRow, in its order: the authors' usernames through their users.
+_AUTHORS = {"created_by_username": "created_by__username", "updated_by_username": "updated_by__username"}
+_CLAIM_ROW_COLUMNS = tuple(_AUTHORS.get(name, name) for name in ClaimRow._fields if name != "sources")
 
 
 def claim_rows(claims: QuerySet[Claim]) -> list[ClaimRow]:

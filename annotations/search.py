@@ -2,11 +2,11 @@
 
 On PostgreSQL, `q` matches claims whose quote, note, speaker and sources' titles (copied onto the claim as
 `source_titles`) hold every word of the query, each as a prefix: "brid" finds "bridge". The 'simple'
-configuration (no stemming, no stop words) suits the many languages a newsroom quotes. The expression below is
-kept by PostgreSQL in a stored column with a GIN index (migration 0006), so PostgreSQL answers from the index; and
-being one condition on one table, the planner can also walk the list's order and test each claim's stored words,
-which is what it does for a word that most claims contain. Elsewhere (SQLite in development) each word is matched as a substring, case-insensitively:
-the same claims, and a few more.
+configuration (no stemming, no stop words) suits the many languages a newsroom quotes. PostgreSQL keeps those
+words in a stored column with a GIN index (migration 0006), so it answers from the index; and being one condition
+on one table, the planner can also walk the list's order and test each claim's stored words, which is what it does
+for a word that most claims contain. Elsewhere (SQLite in development) each word is matched as a substring,
+case-insensitively: the same claims, and a few more.
 """
 
 from __future__ import annotations
@@ -51,12 +51,11 @@ def prefix_query(text: str) -> SearchQuery | None:
 
 
 def search_claims(claims: QuerySet[Claim], text: str) -> QuerySet[Claim]:
-    words = _WORD.findall(text.lower())[:MAX_WORDS]
-    if not words:
-        return claims.none()
     if connection.vendor != "postgresql":
-        return claims.filter(_every_word_somewhere(words))
-    return claims.alias(document=Document(CLAIM_DOCUMENT)).filter(document=prefix_query(text))
+        words = _WORD.findall(text.lower())[:MAX_WORDS]
+        return claims.filter(_every_word_somewhere(words)) if words else claims.none()
+    query = prefix_query(text)
+    return claims.alias(document=Document(CLAIM_DOCUMENT)).filter(document=query) if query else claims.none()
 
 
 def _every_word_somewhere(words: list[str]) -> Q:
