@@ -202,6 +202,12 @@ def update_claim(
     re-attach an orphan) validates it like a new claim.
     """
     check_can_edit(claim, by)
+    if not changes:
+        # An empty PATCH: a stale version is still refused, but no new version or history entry is written, which
+        # would make everyone else's next save fail with 412 for nothing.
+        if not Claim.objects.filter(pk=claim.pk, version=version).exists():
+            raise _stale(claim)
+        return claim
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=claim.article_id)
         fields: dict[str, Any] = {}

@@ -44,7 +44,6 @@ import re
 import resource
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -54,12 +53,12 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks.scratch import Skip, scratch_database
+from benchmarks.servers import WORKERS, Server, log
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES, CLAIMS_PER_ARTICLE = 200, 500  # 100,000 claims
 PAGE_CLAIMS = 200  # the article of the article page
 PAGE_SEED = 7  # another random stream than the corpus's, so that article is not a copy of the first one
-WORKERS = 2
 THREADS = int(os.environ.get("BENCH_LOAD_THREADS", "4"))  # gunicorn.conf.py's default GUNICORN_THREADS
 # Other server settings, each on some of the cases for a shorter time: (label, worker class, threads, environment,
 # cases). gunicorn.conf.py closes each connection after its answer (GUNICORN_KEEPALIVE=0); with keep-alive, a
@@ -77,7 +76,6 @@ WARMUP_SECONDS = int(os.environ.get("BENCH_LOAD_WARMUP", "3"))
 COMPARISON_SECONDS = int(os.environ.get("BENCH_LOAD_COMPARISON_SECONDS", "8"))
 COMPARISON_WARMUP_SECONDS = 2
 WRK_TIMEOUT_SECONDS = 2  # wrk's default
-SAMPLE_SECONDS = 0.25
 # A word in a few hundred of the 100,000 generated claims (321 with seed_bench's default seed), in no source
 # title; the filtered search asks for the disputed ones among them.
 SEARCH_WORD = "treasurer"
@@ -87,16 +85,6 @@ TARGET_RATIO = 0.30  # (b) at least 30% of (a)'s requests per second
 TARGET_P99_MS = 100.0  # at 16 connections
 TARGET_CONNECTIONS = 16
 HEADLINE = {"a": "healthz", "b": "claims_token", "c": "page_session", "d": "search_token"}
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # Run inside the scratch database, in a child process (benchmarks.load.prepare) so that this process never
@@ -146,46 +134,6 @@ def prepare() -> None:
     )
 
 
-# The server and its workers.
-
-
-def children_of(parent: int) -> list[int]:
-    """The processes whose parent is `parent` (this kernel has no /proc/<pid>/task/<pid>/children)."""
-    found = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = Path(entry.path, "stat").read_text()
-        except OSError:
-            continue
-        if int(stat[stat.rindex(")") + 2 :].split()[1]) == parent:
-            found.append(int(entry.name))
-    return found
-
-
-def process_cpu_ticks(pid: int) -> int | None:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return int(fields[11]) + int(fields[12])  # utime + stime
-
-
-def memory_kb(pid: int) -> dict[str, int]:
-    """VmHWM (peak resident set) and VmRSS of a process, in kB; empty once it is gone."""
-    values = {}
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(("VmHWM:", "VmRSS:")):
-                name, value = line.split(":", 1)
-                values[name] = int(value.split()[0])
-    except OSError:
-        return {}
-    return values
-
-
 def machine_busy_ticks() -> int:
     """CPU ticks the whole machine spent not idle (all cores), from /proc/stat."""
     fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
@@ -201,119 +149,6 @@ def background_cores(seconds: float = 3.0) -> float:
     before = machine_busy_ticks()
     time.sleep(seconds)
     return (machine_busy_ticks() - before) / TICK / seconds
-
-
-class WorkerSampler(threading.Thread):
-    """Samples the master's children every SAMPLE_SECONDS: peak memory and CPU ticks of each worker ever seen."""
-
-    def __init__(self, master: int) -> None:
-        super().__init__(daemon=True)
-        self.master = master
-        self.stopping = threading.Event()
-        self.lock = threading.Lock()
-        self.peak_kb: dict[int, int] = {}
-        self.ticks: dict[int, int] = {}
-
-    def sample(self) -> None:
-        for pid in children_of(self.master):
-            memory = memory_kb(pid)
-            ticks = process_cpu_ticks(pid)
-            if not memory or ticks is None:
-                continue
-            with self.lock:
-                self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), memory.get("VmHWM", 0))
-                self.ticks[pid] = ticks
-
-    def run(self) -> None:
-        while not self.stopping.wait(SAMPLE_SECONDS):
-            self.sample()
-
-    def mark(self) -> dict[int, int]:
-        self.sample()
-        with self.lock:
-            return dict(self.ticks)
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.join(timeout=5)
-
-
-class Server:
-    """gunicorn in production mode on a free port of 127.0.0.1, as gunicorn.conf.py configures it."""
-
-    def __init__(self, env: dict[str, str], threads: int, folder: Path, worker_class: str = "gthread") -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.threads = threads
-        self.errors = (folder / f"gunicorn-{worker_class}-{threads}-threads-{self.port}.log").open("wb")
-        # gunicorn.conf.py sets worker_class = "gthread"; the command line overrides it for the comparison.
-        override = [] if worker_class == "gthread" else ["--worker-class", worker_class]
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *override],
-            cwd=ROOT,
-            env=env
-            | {
-                "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-                "GUNICORN_WORKERS": str(WORKERS),
-                "GUNICORN_THREADS": str(threads),
-            },
-            stdout=subprocess.DEVNULL,  # the access log
-            stderr=self.errors,
-        )
-        self.sampler = WorkerSampler(self.process.pid)
-
-    def __enter__(self) -> Server:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.error_log()}")
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=1) as response:
-                    if response.status == 200 and len(children_of(self.process.pid)) == WORKERS:
-                        break
-            except OSError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise RuntimeError(f"gunicorn did not answer within 60 s:\n{self.error_log()}")
-        self.sampler.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.sampler.stop()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=40)  # graceful_timeout is 30 s
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self.errors.close()
-
-    def error_log(self) -> str:
-        self.errors.flush()
-        return Path(self.errors.name).read_bytes().decode(errors="replace")[-3000:]
-
-    def workers(self) -> list[int]:
-        return children_of(self.process.pid)
-
-    def memory(self) -> dict:
-        """Each worker's peak and current resident memory now, and the highest peak of any worker so far."""
-        self.sampler.sample()
-        current = []
-        for pid in self.workers():
-            values = memory_kb(pid)
-            if values:
-                current.append({"pid": pid, "peak_mb": values["VmHWM"] / 1024, "rss_mb": values["VmRSS"] / 1024})
-        master = memory_kb(self.process.pid)
-        with self.sampler.lock:
-            peaks = dict(self.sampler.peak_kb)
-        return {
-            "workers_after_load": current,
-            "peak_mb_any_worker": max(peaks.values()) / 1024 if peaks else None,
-            "worker_processes_seen": len(peaks),
-            "master_rss_mb": master.get("VmRSS", 0) / 1024,
-        }
 
 
 # The cases and wrk.
@@ -641,6 +476,11 @@ def _measure(psycopg2, url: str, folder: Path) -> dict:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_STATIC_ROOT": str(folder / "static"),
+        "DJANGO_CACHE_DIR": str(folder / "cache"),
+        # The throttles run and count as in production (their cache is part of each request's cost), with a rate
+        # wrk's one user cannot reach; a one-second window keeps their list of recent requests production-sized.
+        "DJANGO_THROTTLE_USER": "1000000/second",
+        "DJANGO_THROTTLE_ANON": "1000000/second",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
 

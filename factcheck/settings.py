@@ -44,6 +44,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()] if value else default
 
 
+def throttle_rate(name: str, default: str) -> str | None:
+    """A DRF rate like 120/minute from the environment; "off" turns the throttle off."""
+    value = env_str(name, default).lower()
+    if value == "off":
+        return None
+    count, _, period = value.partition("/")
+    if not count.isdigit() or period not in {"second", "minute", "hour", "day", "s", "m", "h", "d"}:
+        raise ImproperlyConfigured(f"{name} must be like 120/minute or off, not {value!r}.")
+    return value
+
+
 ENVIRONMENT = env_str("DJANGO_ENV", "development").lower()
 if ENVIRONMENT not in {"development", "production"}:
     raise ImproperlyConfigured(f"DJANGO_ENV must be 'development' or 'production', not {ENVIRONMENT!r}.")
@@ -83,19 +94,25 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "csp",
+    "axes",
     "annotations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "factcheck.middleware.DatabaseUnavailableMiddleware",  # 503 with Retry-After while the database is down
     # Lets the audit history record which signed-in user made a change through a page.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -150,6 +167,12 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in from a client locked out after repeated failures, before checking the password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -179,6 +202,13 @@ if PRODUCTION:
         "staticfiles": {"BACKEND": "factcheck.storage.StaticStorage"},
     }
 
+# The largest request body read (an article revision, an annotation); larger ones get 413 from the API.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Client addresses: behind N reverse proxies the client is the Nth address from the right of X-Forwarded-For.
+# 0 (the default) trusts no header and uses the connection's address.
+NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)
+
 REST_FRAMEWORK = {
     # Token first, so a request without valid credentials gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -189,11 +219,21 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["annotations.api.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "annotations.api.renderers.FastJSONRenderer",  # DRF's JSON, encoded by orjson
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "annotations.api.renderers.StyledBrowsableAPIRenderer",  # DRF's HTML pages, inline styles allowed
     ],
     "DEFAULT_SCHEMA_CLASS": "annotations.api.schema.FactcheckAutoSchema",
     "EXCEPTION_HANDLER": "annotations.api.exceptions.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "annotations.api.pagination.Pagination",
+    # Per signed-in user and per anonymous address; over the rate: 429 with Retry-After (docs/security.md).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": throttle_rate("DJANGO_THROTTLE_ANON", "300/minute"),
+        "user": throttle_rate("DJANGO_THROTTLE_USER", "1200/minute"),
+    },
+    "NUM_PROXIES": NUM_PROXIES or None,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -238,14 +278,57 @@ if PRODUCTION:
     if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Headers on every answer (docs/security.md). Scripts come only from the app's own files: no inline script, no
+# eval, no other origin; the JSON the pages carry sits in <script type="application/json">, which is data.
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # the pages hand the token to their scripts; no script reads the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # The one style attribute the pages carry: django-simple-history's admin history paginator.
+        "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+        "img-src": ["'self'", "data:"],  # data: for the empty favicon and Swagger UI's icons
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# The cache holds the API throttles' counters. One process (runserver, tests): memory. Production: files the
+# gunicorn workers of one host share, so a client's count does not depend on which worker answers.
+if PRODUCTION:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("DJANGO_CACHE_DIR", str(BASE_DIR / ".cache")),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
+# Sign-in brute force (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name from one address,
+# that pair is refused with 429 for the cool-off, correct password or not. Per pair, so an attacker elsewhere
+# cannot lock a colleague out, and a newsroom behind one address is not locked out by one person's typos.
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "annotations.web.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "annotations.web.security.client_ip"
+AXES_VERBOSE = False
+
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes logs every sign-in at INFO; lock-outs come at WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

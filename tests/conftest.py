@@ -11,6 +11,14 @@ settings.register_profile("thorough", max_examples=5000, suppress_health_check=[
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "default"))
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """The API throttles count in the cache, which outlives a test: each test starts with nobody throttled."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def seed_articles(db):
     from django.core.management import call_command

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from annotations.models import Article, Claim, Review, Source
 from annotations.sanitize import clean_article_html
@@ -90,9 +91,15 @@ def test_demo_review_states_match_their_reviews(demo):
 def test_demo_creates_the_three_roles_and_their_history(demo):
     from django.contrib.auth import authenticate
 
-    assert authenticate(username="editor", password="editor-demo").groups.get().name == "Editors"
-    assert authenticate(username="reviewer", password="reviewer-demo").groups.get().name == "Reviewers"
-    assert authenticate(username="admin", password="admin-demo").is_superuser
+    assert (
+        authenticate(RequestFactory().post("/"), username="editor", password="editor-demo").groups.get().name
+        == "Editors"
+    )
+    assert (
+        authenticate(RequestFactory().post("/"), username="reviewer", password="reviewer-demo").groups.get().name
+        == "Reviewers"
+    )
+    assert authenticate(RequestFactory().post("/"), username="admin", password="admin-demo").is_superuser
     assert Claim.history.count() == Claim.objects.count()
 
 

@@ -37,6 +37,8 @@ def server(tmp_path_factory):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_BEHIND_TLS_PROXY": "true",  # X-Forwarded-Proto: https then stands for a TLS proxy in front
+        "DJANGO_CACHE_DIR": str(folder / "cache"),
         "DJANGO_SQLITE_NAME": str(folder / "db.sqlite3"),
         "DJANGO_STATIC_ROOT": str(folder / "static"),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
@@ -93,3 +95,21 @@ def test_the_editors_module_imports_point_at_hashed_files(server):
     imports = re.findall(r'from\s+"(\./[^"]+)"', editor.read_text())
     assert imports
     assert all(re.search(r"\.[0-9a-f]{12}\.js$", name) for name in imports), imports
+
+
+def test_behind_tls_the_answers_carry_hsts_and_the_cookies_are_secure_and_http_only(server):
+    base, _ = server
+    response = get(base + "/accounts/login/", **{"X-Forwarded-Proto": "https"})
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    (cookie,) = response.headers.get_all("Set-Cookie")
+    attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
+    assert cookie.startswith("csrftoken=")
+    assert {"secure", "httponly", "samesite"} <= attributes
+
+
+def test_api_throttle_counts_are_shared_by_the_workers(server):
+    """The throttles count in files every gunicorn worker reads, not in one worker's memory."""
+    base, static = server
+    get(base + "/api/v1/claims/")
+    assert list((static.parent / "cache").iterdir()), "the anonymous client's count is in the shared cache directory"

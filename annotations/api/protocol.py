@@ -18,6 +18,7 @@ import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -154,6 +155,7 @@ class ContainerView(ProtocolView):
         response["Link"] = CONTAINER_LINKS
         return response
 
+    @transaction.atomic  # the answer is read in the write's transaction (views.claim_response)
     def post(self, request: Request) -> HttpResponse:
         services.check_can_create(request.user)
         given = self.read_body(request)
@@ -205,6 +207,7 @@ class AnnotationView(ProtocolView):
         response["Link"] = ANNOTATION_LINKS
         return response
 
+    @transaction.atomic  # the answer is read in the write's transaction (views.claim_response)
     def put(self, request: Request, pk: str) -> HttpResponse:
         claim = self.get_claim(pk)
         services.check_can_edit(claim, request.user)
@@ -224,6 +227,7 @@ class AnnotationView(ProtocolView):
             return response
         return self.respond(updated)
 
+    @transaction.atomic  # the answer is read in the write's transaction (views.claim_response)
     def delete(self, request: Request, pk: str) -> HttpResponse:
         claim = self.get_claim(pk)
         services.check_can_edit(claim, request.user)

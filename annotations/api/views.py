@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import JsonResponse
 from django.views.defaults import page_not_found
@@ -58,6 +59,9 @@ def expected_version(request: Request, claim: Claim, body_version: int | None) -
 
 
 def claim_response(request: Request, claim: Claim, status_code: int = status.HTTP_200_OK) -> Response:
+    """The claim as it now is. Writes read it inside their transaction (@transaction.atomic on each write): the answer
+    shows this change, not a later one, and if the read fails the change is rolled back, so a client never gets an
+    error for a write that was kept (and a retry cannot make a duplicate)."""
     claim = queries.claims_visible_to(request.user).get(pk=claim.pk)
     data = serializers.ClaimSerializer(claim, context={"request": request}).data
     return Response(data, status=status_code, headers={"ETag": claim_etag(claim)})
@@ -161,6 +165,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(
         summary="Create a claim", request=serializers.ClaimInputSerializer, responses={201: serializers.ClaimSerializer}
     )
+    @transaction.atomic
     def create(self, request: Request) -> Response:
         services.check_can_create(request.user)  # a refusal says so before any detail of the input
         given = serializers.ClaimInputSerializer(data=request.data)
@@ -178,6 +183,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         responses={200: serializers.ClaimSerializer},
         parameters=[IF_MATCH],
     )
+    @transaction.atomic
     def partial_update(self, request: Request, pk: str, partial: bool = True) -> Response:
         claim = self.get_object()
         services.check_can_edit(claim, request.user)
@@ -201,6 +207,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return self.partial_update(request, pk, partial=False)
 
     @extend_schema(summary="Delete a claim (needs If-Match)", parameters=[IF_MATCH], responses={204: None})
+    @transaction.atomic
     def destroy(self, request: Request, pk: str) -> Response:
         claim = self.get_object()
         services.check_can_edit(claim, request.user)
@@ -224,6 +231,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return Response(body, status=status.HTTP_412_PRECONDITION_FAILED, headers=headers)
         return claim_response(request, changed) if changed is not None else Response(status=status.HTTP_204_NO_CONTENT)
 
+    @transaction.atomic
     def _review(self, request: Request, pk: str, transition) -> Response:
         claim = self.get_object()
         given = serializers.CommentSerializer(data=request.data)

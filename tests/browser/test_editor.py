@@ -1,8 +1,11 @@
 """The editor in Chromium: select words, tag them, save, reload, edit, delete, by mouse and by keyboard."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from annotations import services
 from annotations.models import Claim
@@ -115,14 +118,14 @@ def test_select_tag_save_reload_edit_and_delete_a_claim(page, live_server, edito
     assert page.locator("[data-public-link]").is_hidden()  # a draft has no public page
     page.fill("#claim-note", "The budget says 8 million")
     page.click("#claim-form button[type=submit]")
-    page.wait_for_function("document.getElementById('editor-status').textContent === 'Claim saved.'")
+    expect(page.locator("#editor-status")).to_have_text("Claim saved.")
     claim.refresh_from_db()
     assert (claim.note, claim.version) == ("The budget says 8 million", 2)
 
     page.click(f"#claim-mark-{claim.pk}")
     page.click("[data-delete]")
     page.click("[data-delete]")  # confirm
-    page.wait_for_function("document.getElementById('editor-status').textContent === 'Claim deleted.'")
+    expect(page.locator("#editor-status")).to_have_text("Claim deleted.")
     assert not Claim.objects.exists()
     assert page.locator("mark.hl").count() == 0
     assert errors == []
@@ -134,7 +137,7 @@ def test_selection_across_two_paragraphs(page, live_server, editor, article):
     select_text(page, "4 million euros.", through="Critics say")
     page.wait_for_selector("#claim-form:not([hidden])")
     page.click("#claim-form button[type=submit]")
-    page.wait_for_function("document.getElementById('editor-status').textContent === 'Claim created.'")
+    expect(page.locator("#editor-status")).to_have_text("Claim created.")
     assert Claim.objects.get().exact == "4 million euros.\nCritics say"
 
 
@@ -157,7 +160,7 @@ def test_astral_characters_keep_offsets_in_code_points(page, live_server, editor
     select_text(page, "team won")
     page.wait_for_selector("#claim-form:not([hidden])")
     page.click("#claim-form button[type=submit]")
-    page.wait_for_function("document.getElementById('editor-status').textContent === 'Claim created.'")
+    expect(page.locator("#editor-status")).to_have_text("Claim created.")
     claim = Claim.objects.get()
     assert (claim.start, claim.end, claim.exact) == (
         article.body_text.index("team won"),
@@ -199,7 +202,7 @@ def test_whitespace_only_selection_gets_a_clear_message(page, live_server, edito
             document.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
         }"""
     )
-    page.wait_for_function("document.getElementById('editor-status').textContent.includes('only whitespace')")
+    expect(page.locator("#editor-status")).to_contain_text("only whitespace")
     assert page.locator("#claim-form").is_hidden()
 
 
@@ -231,7 +234,7 @@ def test_keyboard_only_creation_escape_and_panel_arrows(page, live_server, edito
     page.keyboard.press("Tab")
     page.keyboard.type("Critics")
     page.keyboard.press("Enter")  # submits the form
-    page.wait_for_function("document.getElementById('editor-status').textContent === 'Claim created.'")
+    expect(page.locator("#editor-status")).to_have_text("Claim created.")
     claim = Claim.objects.get()
     assert (claim.exact, claim.verdict, claim.speaker) == ("Critics say", "disputed", "Critics")
 
@@ -260,7 +263,7 @@ def test_orphan_is_listed_apart_and_re_attached_by_selecting_words(page, live_se
     assert "Critics say" in page.inner_text("#orphan-list")
     assert page.locator("#claim-list .claim-item").count() == 0
     page.click("[data-reattach]")
-    page.wait_for_function("document.getElementById('editor-status').textContent.startsWith('Select the words')")
+    expect(page.locator("#editor-status")).to_have_text(re.compile(r"^Select the words"))
     # The selection is set directly here: dragging is covered above, and under load a drag right after the
     # click was sometimes cut short by the browser.
     page.evaluate(
@@ -277,7 +280,7 @@ def test_orphan_is_listed_apart_and_re_attached_by_selecting_words(page, live_se
             body.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
         }"""
     )
-    page.wait_for_function("document.getElementById('editor-status').textContent.startsWith('Re-attached')")
+    expect(page.locator("#editor-status")).to_have_text(re.compile(r"^Re-attached"))
     claim.refresh_from_db()
     assert (claim.anchor_state, claim.exact, claim.anchored_revision) == ("anchored", "Opponents argue", 2)
     assert marked_text(page, claim.pk) == "Opponents argue"
@@ -308,7 +311,5 @@ def test_selection_running_out_of_the_article_gets_a_clear_message(page, live_se
             document.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
         }"""
     )
-    page.wait_for_function(
-        "document.getElementById('editor-status').textContent.includes('inside the article text only')"
-    )
+    expect(page.locator("#editor-status")).to_contain_text("inside the article text only")
     assert page.locator("#claim-form").is_hidden()

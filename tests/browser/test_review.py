@@ -1,6 +1,7 @@
 """Review in Chromium: a reviewer approves from the queue and from the article; an editor sees a request for changes."""
 
 import pytest
+from playwright.sync_api import expect
 
 from annotations import services
 from annotations.models import Claim
@@ -59,7 +60,7 @@ def test_reviewer_approves_from_the_article_page_and_sees_the_history(page, live
     assert "Submitted for review" in page.inner_text("[data-history]")
     page.fill("#claim-comment", "Checked against the budget")
     page.click("[data-approve]")
-    page.wait_for_function("document.getElementById('editor-status').textContent === 'Claim approved.'")
+    expect(page.locator("#editor-status")).to_have_text("Claim approved.")
     assert Claim.objects.get(pk=pending.pk).review_state == "approved"
     assert pending.reviews.get().comment == "Checked against the budget"
     # The approved claim now has a public page, linked from its form.
