@@ -107,3 +107,15 @@ def test_exports_and_the_annotation_protocol_are_throttled_too(low_rates):
 
 def test_default_rates_are_the_documented_ones():
     assert SimpleRateThrottle.THROTTLE_RATES == {"anon": "300/minute", "user": "1200/minute"}
+
+
+def test_an_admin_lifts_a_lock_out_in_the_admin():
+    make_user("ed", role="Editors")
+    for _ in range(5):
+        sign_in(Client(), "ed", "wrong")
+    attempt = AccessAttempt.objects.get()
+    admin = Client()
+    admin.force_login(make_user("boss", is_staff=True, is_superuser=True))
+    assert admin.get("/admin/axes/accessattempt/").status_code == 200
+    admin.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+    assert sign_in(Client(), "ed", "pw").status_code == 302
