@@ -1,5 +1,7 @@
 """Keep each claim's copy of its sources' titles (Claim.source_titles, which search reads) true, however a source
-is saved or deleted: the services, the admin, a shell. Bulk writes skip signals: seed_bench fills the copy itself."""
+is saved or deleted: the services, the admin, a shell. Bulk writes skip signals: seed_bench fills the copy itself.
+`loaddata` (raw saves) restores rows as they were, the copy with them: nothing to refresh, and restoring a backup
+takes half the time (docs/backup.md); load_demo refreshes the demo fixture's claims itself."""
 
 from __future__ import annotations
 
@@ -14,17 +16,19 @@ from annotations.models import Claim, Source
 
 @receiver(pre_save, sender=Source, dispatch_uid="source_titles_lock_on_save")
 @receiver(pre_delete, sender=Source, dispatch_uid="source_titles_lock_on_delete")
-def lock_claim_first(sender, instance: Source, **kwargs) -> None:
+def lock_claim_first(sender, instance: Source, raw: bool = False, **kwargs) -> None:
     """In a transaction, lock the claim before its source's row, the order update_claim uses: a writer of sources
     (the admin) and the API changing the same claim wait for each other instead of deadlocking."""
-    if connection.in_atomic_block and instance.claim_id is not None:
+    if connection.in_atomic_block and instance.claim_id is not None and not raw:
         claims = {instance.claim_id, getattr(instance, "loaded_claim_id", None)} - {None}
         # Ordered by id only: the model's default order joins the article, whose row FOR UPDATE would lock too.
         list(Claim.objects.select_for_update().filter(pk__in=claims).order_by("pk").values_list("pk", flat=True))
 
 
 @receiver(post_save, sender=Source, dispatch_uid="source_titles_on_save")
-def titles_after_save(sender, instance: Source, **kwargs) -> None:
+def titles_after_save(sender, instance: Source, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
     services.refresh_source_titles(instance.claim_id)
     moved_from = getattr(instance, "loaded_claim_id", None)
     if moved_from is not None and moved_from != instance.claim_id:  # moved to another claim (the admin allows it)

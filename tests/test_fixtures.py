@@ -134,3 +134,11 @@ def test_production_process_refuses_demo_command(tmp_path):
     )
     assert result.returncode != 0
     assert "never created in production" in result.stderr
+
+
+def test_demo_claims_are_found_by_their_source_titles(demo):
+    claim = Claim.objects.filter(sources__isnull=False).first()
+    titles = list(claim.sources.order_by("pk").values_list("title", flat=True))
+    assert claim.source_titles == "\n".join(titles)
+    word = next(word for word in titles[0].split() if len(word) > 4)
+    assert claim.pk in {c.pk for c in Claim.objects.filter(source_titles__icontains=word)}

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from simple_history.utils import get_history_model_for_model
 
-from annotations import roles
+from annotations import roles, services
 from annotations.models import Article, Claim, Source
 
 # Demo accounts: (username, password, role, is_staff, is_superuser). Never created in production mode.
@@ -35,6 +35,8 @@ class Command(BaseCommand):
                 self.stdout.write("Articles are already present: fixtures not reloaded, nothing overwritten.")
             else:
                 call_command("loaddata", "articles", "demo", verbosity=0)
+                for claim_id in Claim.objects.values_list("pk", flat=True):
+                    services.refresh_source_titles(claim_id)  # search reads them; the fixture leaves them out
                 self._record_initial_history()
                 self.stdout.write(
                     self.style.SUCCESS(f"Loaded {Article.objects.count()} articles and {Claim.objects.count()} claims.")
