@@ -7,4 +7,4 @@ class AnnotationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from annotations import signals  # noqa: F401  (connects the receivers)
+        from annotations import checks, signals  # noqa: F401  (registers the checks, connects the receivers)

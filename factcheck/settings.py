@@ -7,6 +7,7 @@ and turns on every setting that `manage.py check --deploy` asks for.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -205,9 +206,11 @@ if PRODUCTION:
 # The largest request body read (an article revision, an annotation); larger ones get 413 from the API.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Client addresses: behind N reverse proxies the client is the Nth address from the right of X-Forwarded-For.
-# 0 (the default) trusts no header and uses the connection's address.
+# Client addresses (annotations/web/security.py): behind N reverse proxies the client is the Nth address from the
+# right of X-Forwarded-For. 0 (the default) trusts no header and uses the connection's address.
 NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 0)
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured(f"DJANGO_NUM_PROXIES must be 0 or more, not {NUM_PROXIES}.")
 
 REST_FRAMEWORK = {
     # Token first, so a request without valid credentials gets 401 with `WWW-Authenticate: Token`.
@@ -225,15 +228,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "annotations.api.exceptions.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "annotations.api.pagination.Pagination",
     # Per signed-in user and per anonymous address; over the rate: 429 with Retry-After (docs/security.md).
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
+    "DEFAULT_THROTTLE_CLASSES": ["annotations.api.throttling.AnonThrottle", "annotations.api.throttling.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": throttle_rate("DJANGO_THROTTLE_ANON", "300/minute"),
         "user": throttle_rate("DJANGO_THROTTLE_USER", "1200/minute"),
     },
-    "NUM_PROXIES": NUM_PROXIES or None,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -308,7 +307,7 @@ if PRODUCTION:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": env_str("DJANGO_CACHE_DIR", str(BASE_DIR / ".cache")),
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
+            "OPTIONS": {"MAX_ENTRIES": 10_000},  # beyond, a third of the files goes; a client has one or two
         }
     }
 
@@ -316,7 +315,11 @@ if PRODUCTION:
 # that pair is refused with 429 for the cool-off, correct password or not. Per pair, so an attacker elsewhere
 # cannot lock a colleague out, and a newsroom behind one address is not locked out by one person's typos.
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+LOGIN_COOLOFF_MINUTES = env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15)
+if LOGIN_COOLOFF_MINUTES < 1 or AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("DJANGO_LOGIN_COOLOFF_MINUTES and DJANGO_LOGIN_FAILURE_LIMIT must be 1 or more.")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True  # each attempt while locked starts the pause again
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "annotations.web.security.locked_out"

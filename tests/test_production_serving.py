@@ -13,12 +13,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+ANON_RATE = 12  # API requests a minute per anonymous address, for the throttling test
 
 
 def free_port() -> int:
@@ -42,7 +44,8 @@ def server(tmp_path_factory):
         "DJANGO_SQLITE_NAME": str(folder / "db.sqlite3"),
         "DJANGO_STATIC_ROOT": str(folder / "static"),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "1",
+        "GUNICORN_WORKERS": "2",  # two processes, which must share the throttles' counts
+        "DJANGO_THROTTLE_ANON": f"{ANON_RATE}/minute",
         "DATABASE_URL": "",
     }
     manage = [sys.executable, "manage.py"]
@@ -109,7 +112,16 @@ def test_behind_tls_the_answers_carry_hsts_and_the_cookies_are_secure_and_http_o
 
 
 def test_api_throttle_counts_are_shared_by_the_workers(server):
-    """The throttles count in files every gunicorn worker reads, not in one worker's memory."""
-    base, static = server
-    get(base + "/api/v1/claims/")
-    assert list((static.parent / "cache").iterdir()), "the anonymous client's count is in the shared cache directory"
+    """Two gunicorn workers answer on separate connections; an anonymous client gets the rate in all, not per
+    worker (which would let twice as many through), then 429. Runs last: it uses up this address's rate."""
+    base, _ = server
+    statuses, waits = [], []
+    for _ in range(2 * ANON_RATE):
+        try:
+            statuses.append(get(base + "/api/v1/articles/").status)
+        except urllib.error.HTTPError as refused:
+            statuses.append(refused.code)
+            waits.append(refused.headers["Retry-After"])
+    assert statuses.count(200) <= ANON_RATE  # earlier tests of this module used some of the rate
+    assert statuses[-ANON_RATE:] == [429] * ANON_RATE
+    assert all(wait and 0 < int(wait) <= 60 for wait in waits)

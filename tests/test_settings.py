@@ -95,3 +95,27 @@ def test_the_planner_settings_reach_postgresql():
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"
+
+
+def test_check_deploy_refuses_a_throttle_cache_folder_the_server_cannot_write(monkeypatch, settings, tmp_path):
+    """Django creates the folder when it starts (and fails if it cannot); this catches one it cannot write."""
+    from annotations import checks
+
+    file_cache = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)}
+    settings.CACHES = {"default": file_cache}
+    assert checks.throttle_cache_is_writable(None) == []
+    monkeypatch.setattr(checks.os, "access", lambda path, mode: False)  # as for a folder owned by another user
+    (error,) = checks.throttle_cache_is_writable(None)
+    assert error.id == "factcheck.E001"
+    assert "throttling would be off" in error.msg
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("DJANGO_NUM_PROXIES", "-1"), ("DJANGO_LOGIN_COOLOFF_MINUTES", "0"), ("DJANGO_LOGIN_FAILURE_LIMIT", "0"),
+     ("DJANGO_THROTTLE_USER", "lots"), ("DJANGO_THROTTLE_ANON", "10/fortnight")],
+)  # fmt: skip
+def test_bad_security_settings_are_refused_with_the_variable_named(variable, value):
+    result = manage("check", **{variable: value})
+    assert result.returncode != 0
+    assert variable in result.stderr

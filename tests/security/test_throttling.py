@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 from axes.models import AccessAttempt
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from tests.factories import make_user
+from annotations.models import Claim
+from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -91,17 +92,25 @@ def test_signed_in_users_are_throttled_each_on_their_own_count(low_rates):
     flooder, colleague = APIClient(), APIClient()
     flooder.force_authenticate(make_user("ed", role="Editors"))
     colleague.force_authenticate(make_user("rev", role="Reviewers"))
-    statuses = [flooder.get("/api/v1/claims/").status_code for _ in range(7)]
-    assert statuses == [200] * 5 + [429] * 2
+    answers = [flooder.get("/api/v1/claims/") for _ in range(7)]
+    assert [answer.status_code for answer in answers] == [200] * 5 + [429] * 2
+    assert 0 < int(answers[-1]["Retry-After"]) <= 60
     assert colleague.get("/api/v1/claims/").status_code == 200
     # Writes count too, and a refused write changes nothing.
-    assert flooder.post("/api/v1/claims/", {}, format="json").status_code == 429
+    article = make_article()
+    refused = flooder.post("/api/v1/claims/", {"article": article.pk, "exact": "the mayor", "verdict": "disputed"},
+                           format="json")  # fmt: skip
+    assert refused.status_code == 429
+    assert not Claim.objects.exists()
 
 
-def test_exports_and_the_annotation_protocol_are_throttled_too(low_rates):
+@pytest.mark.parametrize(
+    "path", ["/api/v1/export/claims.csv", "/api/v1/export/annotations.jsonld", "/api/v1/export/claimreview.jsonld",
+             "/annotations/", "/api/v1/articles/", "/api/schema/"],
+)  # fmt: skip
+def test_every_api_export_and_protocol_endpoint_is_throttled(low_rates, path):
     api = APIClient()
-    paths = ["/api/v1/export/claims.csv", "/api/v1/export/annotations.jsonld", "/annotations/", "/api/v1/articles/"]
-    statuses = [api.get(path, REMOTE_ADDR="203.0.113.7").status_code for path in paths]
+    statuses = [api.get(path, REMOTE_ADDR="203.0.113.7").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
 
 
@@ -119,3 +128,58 @@ def test_an_admin_lifts_a_lock_out_in_the_admin():
     assert admin.get("/admin/axes/accessattempt/").status_code == 200
     admin.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
     assert sign_in(Client(), "ed", "pw").status_code == 302
+
+
+# Which address counts: a client cannot choose its own.
+
+
+def test_a_client_writing_its_own_x_forwarded_for_is_still_locked_out_and_throttled(low_rates):
+    """With no proxy configured (the default), X-Forwarded-For is the client's own text and is never read."""
+    make_user("ed", role="Editors")
+    for n in range(5):
+        Client().post("/accounts/login/", {"username": "ed", "password": "wrong"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
+    assert Client().post("/accounts/login/", {"username": "ed", "password": "pw"},
+                         HTTP_X_FORWARDED_FOR="10.9.9.9").status_code == 429  # fmt: skip
+    statuses = [APIClient().get("/api/v1/claims/", HTTP_X_FORWARDED_FOR=f"10.1.0.{n}").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+@override_settings(NUM_PROXIES=1)
+def test_behind_one_proxy_the_client_is_the_address_the_proxy_saw(low_rates):
+    def via_proxy(client_wrote: str, proxy_saw: str):
+        return APIClient().get("/api/v1/claims/", HTTP_X_FORWARDED_FOR=f"{client_wrote}, {proxy_saw}",
+                               REMOTE_ADDR="10.0.0.1")  # fmt: skip
+
+    statuses = [via_proxy(f"192.0.2.{n}", "198.51.100.7").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]  # what the client wrote before the proxy's entry changes nothing
+    assert via_proxy("192.0.2.1", "198.51.100.8").status_code == 200  # another client behind the same proxy
+
+
+@override_settings(NUM_PROXIES=1)
+@pytest.mark.parametrize("header", ["not-an-ip", "", "1.2.3.4.5", "a, b, c", "::1%eth0'--"])
+def test_a_forwarded_address_that_is_not_one_falls_back_to_the_connection_and_is_never_a_500(header):
+    make_user("ed", role="Editors")
+    response = Client().post("/accounts/login/", {"username": "ed", "password": "wrong"}, HTTP_X_FORWARDED_FOR=header,
+                             REMOTE_ADDR="203.0.113.7")  # fmt: skip
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
+
+
+def test_an_ipv6_client_is_counted_by_its_64_block(low_rates):
+    addresses = [f"2001:db8:1:2::{n}" for n in range(1, 5)]
+    statuses = [APIClient().get("/api/v1/claims/", REMOTE_ADDR=address).status_code for address in addresses]
+    assert statuses == [200, 200, 200, 429]
+    assert APIClient().get("/api/v1/claims/", REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
+
+
+def test_a_throttle_cache_that_cannot_be_written_lets_requests_through_and_logs_an_error(
+    low_rates, monkeypatch, caplog
+):
+    from django.core.cache import cache
+
+    def unwritable(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/srv/factcheck/.cache")
+
+    monkeypatch.setattr(cache, "set", unwritable)
+    assert [APIClient().get("/api/v1/claims/").status_code for _ in range(5)] == [200] * 5
+    assert "API throttling is off" in caplog.text
