@@ -411,7 +411,8 @@ def _transition(
         claim.refresh_from_db()
         _record_history(claim, by=by, reason=f"{reason}: {comment}" if comment else reason)
         if notify is not None:
-            transaction.on_commit(lambda: notify(claim))
+            # robust: a failed notification is logged, never turned into an error for a change that was kept.
+            transaction.on_commit(lambda: notify(claim), robust=True)
     return claim
 
 

@@ -6,15 +6,14 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import InterfaceError, OperationalError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from annotations.availability import RETRY_AFTER, OutcomeUnknown, is_unavailable
 from annotations.services import DomainError
 
 logger = logging.getLogger(__name__)
-RETRY_AFTER = "5"  # seconds: a PostgreSQL restart takes one or two
 
 STATUS_BY_CODE = {
     "invalid": status.HTTP_400_BAD_REQUEST,
@@ -32,7 +31,15 @@ def exception_handler(exc, context):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024 // 1024
         body = {"detail": f"The request body is larger than the {limit} MB the API accepts.", "code": "too_large"}
         return Response(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-    if isinstance(exc, (OperationalError, InterfaceError)):
+    if isinstance(exc, OutcomeUnknown):
+        logger.warning("The database failed while committing: %s", exc.__cause__)
+        body = {
+            "detail": "The database failed while saving: your change may or may not have been kept. "
+            "Read it before sending it again.",
+            "code": "outcome_unknown",
+        }
+        return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": RETRY_AFTER})
+    if is_unavailable(exc):
         # The database is down, restarting or overloaded: say so, and when to try again, instead of a bare 500.
         logger.warning("Database unavailable: %s", exc)
         body = {"detail": "The database is unavailable for a moment. Try again shortly.", "code": "unavailable"}

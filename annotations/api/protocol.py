@@ -18,7 +18,6 @@ import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -32,7 +31,7 @@ from rest_framework.views import APIView
 from annotations import queries, services
 from annotations.api.exports import FormatFirstNegotiation, is_number, site_for
 from annotations.api.parsers import JSONLDParser
-from annotations.api.views import claim_etag, expected_version
+from annotations.api.views import claim_etag, expected_version, in_transaction
 from annotations.exports import stream, w3c
 from annotations.exports.records import Site
 from annotations.models import Claim
@@ -155,10 +154,12 @@ class ContainerView(ProtocolView):
         response["Link"] = CONTAINER_LINKS
         return response
 
-    @transaction.atomic  # the answer is read in the write's transaction (views.claim_response)
     def post(self, request: Request) -> HttpResponse:
         services.check_can_create(request.user)
         given = self.read_body(request)
+        return in_transaction(lambda: self.created(request, given))
+
+    def created(self, request: Request, given: w3c.AnnotationInput) -> HttpResponse:
         # The client's own `id` is not kept (the server names the annotation); its `canonical` is, unchanged.
         claim, _ = services.claim_from_annotation(
             given, by=request.user, hosts=hosts(request), canonical=given.canonical
@@ -207,12 +208,14 @@ class AnnotationView(ProtocolView):
         response["Link"] = ANNOTATION_LINKS
         return response
 
-    @transaction.atomic  # the answer is read in the write's transaction (views.claim_response)
     def put(self, request: Request, pk: str) -> HttpResponse:
         claim = self.get_claim(pk)
         services.check_can_edit(claim, request.user)
         version = expected_version(request, claim, None)
         given = self.read_body(request)
+        return in_transaction(lambda: self.replaced(request, claim, given, version))
+
+    def replaced(self, request: Request, claim: Claim, given: w3c.AnnotationInput, version: int) -> HttpResponse:
         try:
             updated = services.update_claim_from_annotation(
                 claim, given, by=request.user, version=version, hosts=hosts(request)
@@ -227,10 +230,12 @@ class AnnotationView(ProtocolView):
             return response
         return self.respond(updated)
 
-    @transaction.atomic  # the answer is read in the write's transaction (views.claim_response)
     def delete(self, request: Request, pk: str) -> HttpResponse:
         claim = self.get_claim(pk)
         services.check_can_edit(claim, request.user)
         version = expected_version(request, claim, None)
+        return in_transaction(lambda: self.deleted(request, claim, version))
+
+    def deleted(self, request: Request, claim: Claim, version: int) -> HttpResponse:
         services.delete_claim(claim, by=request.user, version=version)
         return HttpResponse(status=status.HTTP_204_NO_CONTENT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -20,6 +21,7 @@ from annotations.api import exports, serializers
 from annotations.api.filters import ClaimFilter, FilterBackend
 from annotations.api.pagination import Pagination
 from annotations.api.renderers import FastJSONRenderer
+from annotations.availability import OutcomeUnknown, is_unavailable
 from annotations.exports import w3c
 from annotations.models import Article, Claim
 
@@ -58,10 +60,27 @@ def expected_version(request: Request, claim: Claim, body_version: int | None) -
     )
 
 
+def in_transaction(write: Callable[[], Response]) -> Response:
+    """Make a change and read the answer in one transaction, once the request is parsed and checked.
+
+    The answer shows this change, not a later one. If anything fails before the commit, the change is rolled back:
+    an error answer means nothing was kept, and a retry cannot make a duplicate. If the database fails during the
+    commit itself, nobody can know whether it was kept: OutcomeUnknown (503, "outcome_unknown") says so.
+    """
+    committing = False
+    try:
+        with transaction.atomic():
+            response = write()
+            committing = True
+    except Exception as error:
+        if committing and is_unavailable(error):
+            raise OutcomeUnknown from error
+        raise
+    return response
+
+
 def claim_response(request: Request, claim: Claim, status_code: int = status.HTTP_200_OK) -> Response:
-    """The claim as it now is. Writes read it inside their transaction (@transaction.atomic on each write): the answer
-    shows this change, not a later one, and if the read fails the change is rolled back, so a client never gets an
-    error for a write that was kept (and a retry cannot make a duplicate)."""
+    """The claim as it now is, with its ETag."""
     claim = queries.claims_visible_to(request.user).get(pk=claim.pk)
     data = serializers.ClaimSerializer(claim, context={"request": request}).data
     return Response(data, status=status_code, headers={"ETag": claim_etag(claim)})
@@ -105,15 +124,19 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                     f"If-Match must be the article's ETag, like {article_etag(article)}.", code="precondition_failed"
                 )
             expected = int(match[1])
-        report = services.revise_article(
-            article,
-            given.validated_data["body_html"],
-            by=request.user,
-            reason=given.validated_data.get("reason", ""),
-            expected_revision=expected,
-        )
-        article.refresh_from_db()
-        return Response(report.as_dict(), headers={"ETag": article_etag(article)})
+
+        def revise() -> Response:
+            report = services.revise_article(
+                article,
+                given.validated_data["body_html"],
+                by=request.user,
+                reason=given.validated_data.get("reason", ""),
+                expected_revision=expected,
+            )
+            article.refresh_from_db()
+            return Response(report.as_dict(), headers={"ETag": article_etag(article)})
+
+        return in_transaction(revise)
 
 
 @extend_schema_view(
@@ -165,17 +188,16 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(
         summary="Create a claim", request=serializers.ClaimInputSerializer, responses={201: serializers.ClaimSerializer}
     )
-    @transaction.atomic
     def create(self, request: Request) -> Response:
         services.check_can_create(request.user)  # a refusal says so before any detail of the input
         given = serializers.ClaimInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
         data.pop("version", None)
-        claim = services.create_claim(
-            data.pop("article"), by=request.user, expected_revision=data.pop("article_revision", None), **data
-        )
-        return claim_response(request, claim, status.HTTP_201_CREATED)
+        article, revision = data.pop("article"), data.pop("article_revision", None)
+        return in_transaction(lambda: claim_response(
+            request, services.create_claim(article, by=request.user, expected_revision=revision, **data), 201
+        ))  # fmt: skip
 
     @extend_schema(
         summary="Change a claim (needs If-Match or version)",
@@ -183,7 +205,6 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         responses={200: serializers.ClaimSerializer},
         parameters=[IF_MATCH],
     )
-    @transaction.atomic
     def partial_update(self, request: Request, pk: str, partial: bool = True) -> Response:
         claim = self.get_object()
         services.check_can_edit(claim, request.user)
@@ -197,9 +218,9 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         expected_revision = changes.pop("article_revision", None)
         if changes.pop("article", claim.article) != claim.article:
             raise services.DomainError("A claim cannot move to another article.", field="article")
-        return self._precondition(request, claim, lambda: services.update_claim(
+        return in_transaction(lambda: self._precondition(request, claim, lambda: services.update_claim(
             claim, by=request.user, version=version, changes=changes, expected_revision=expected_revision
-        ))  # fmt: skip
+        )))  # fmt: skip
 
     @extend_schema(summary="Replace a claim (needs If-Match or version)", request=serializers.ClaimInputSerializer,
                    responses={200: serializers.ClaimSerializer}, parameters=[IF_MATCH])  # fmt: skip
@@ -207,14 +228,13 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return self.partial_update(request, pk, partial=False)
 
     @extend_schema(summary="Delete a claim (needs If-Match)", parameters=[IF_MATCH], responses={204: None})
-    @transaction.atomic
     def destroy(self, request: Request, pk: str) -> Response:
         claim = self.get_object()
         services.check_can_edit(claim, request.user)
         version = expected_version(request, claim, None)
-        return self._precondition(
+        return in_transaction(lambda: self._precondition(
             request, claim, lambda: services.delete_claim(claim, by=request.user, version=version)
-        )
+        ))  # fmt: skip
 
     def _precondition(self, request: Request, claim: Claim, change) -> Response:
         """Run a change; on a stale version answer 412 with the claim as it is now, so nothing is lost."""
@@ -231,14 +251,12 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return Response(body, status=status.HTTP_412_PRECONDITION_FAILED, headers=headers)
         return claim_response(request, changed) if changed is not None else Response(status=status.HTTP_204_NO_CONTENT)
 
-    @transaction.atomic
     def _review(self, request: Request, pk: str, transition) -> Response:
         claim = self.get_object()
         given = serializers.CommentSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        return claim_response(
-            request, transition(claim, by=request.user, comment=given.validated_data.get("comment", ""))
-        )
+        comment = given.validated_data.get("comment", "")
+        return in_transaction(lambda: claim_response(request, transition(claim, by=request.user, comment=comment)))
 
     @extend_schema(
         summary="Submit for review", request=serializers.CommentSerializer, responses={200: serializers.ClaimSerializer}

@@ -40,7 +40,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     """Approve or send back one claim from the queue; the services apply every rule."""
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = get_object_or_404(queries.claims_visible_to(request.user), pk=pk)  # a draft is no one else's business
     comment = request.POST.get("comment", "")
     action = {"approve": services.approve_claim, "request-changes": services.request_changes}[decision]
     try:

@@ -76,6 +76,9 @@ def test_errors_carry_the_headers_too():
         response = client.get(path)
         assert response.status_code == status
         assert policy_of(response) == POLICY
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["X-Frame-Options"] == "DENY"
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>", re.I)
