@@ -25,7 +25,7 @@ import pytest
 from django.core.management import call_command
 from psycopg2 import sql
 
-from tests.factories import make_claim, make_source
+from tests.factories import make_claim, make_source, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -260,3 +260,16 @@ def test_loaddata_restores_a_claims_copy_of_its_source_titles_as_it_was_backed_u
     claim.refresh_from_db()
     assert claim.source_titles == "City budget 2024"  # the claim row as backed up: no signal recomputed it
     assert claim.sources.get().title == "Renamed in the backup"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_advance_id_counters_never_moves_a_counter_back():
+    """A review deleted with its claim leaves no row and no history: its id must stay retired all the same."""
+    from annotations.models import Review
+
+    claim = make_claim(review_state="pending")
+    reviewer = make_user("rev", role="Reviewers")
+    retired = Review.objects.create(claim=claim, reviewer=reviewer, decision="approve").pk
+    Review.objects.all().delete()
+    call_command("advance_id_counters", verbosity=0)
+    assert Review.objects.create(claim=claim, reviewer=reviewer, decision="approve").pk > retired

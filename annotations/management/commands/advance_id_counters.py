@@ -1,5 +1,5 @@
 """manage.py advance_id_counters: after `loaddata`, move each table's id counter past every id its rows, the rows
-that refer to it and its history hold (docs/backup.md).
+that refer to it and its history hold (docs/backup.md). A counter never moves back.
 
 `loaddata` moves a counter only past the rows it loaded, so the claim (source, article, user) deleted last before a
 backup would give its id to the next new one: that one's history would begin with the deleted one's, and it would
@@ -41,12 +41,17 @@ class Command(BaseCommand):
                     table._base_manager.using(database).aggregate(n=Max(column))["n"] or 0 for table, column in columns
                 )
                 table = model._meta.db_table
+                # Never backwards: rows deleted since the counter passed them keep their ids retired.
                 if connection.vendor == "postgresql":
-                    cursor.execute(
-                        "SELECT setval(pg_get_serial_sequence(%s, %s), %s, %s)",
-                        [table, pk.column, max(last, 1), last > 0],
-                    )
+                    cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk.column])
+                    (sequence,) = cursor.fetchone()
+                    cursor.execute(f"SELECT last_value, is_called FROM {sequence}")  # a name PostgreSQL gave
+                    value, called = cursor.fetchone()
+                    last = max(last, value if called else value - 1)
+                    cursor.execute("SELECT setval(%s, %s, %s)", [sequence, max(last, 1), last > 0])
                 elif connection.vendor == "sqlite":
+                    cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                    last = max([last, *(seq for (seq,) in cursor.fetchall())])
                     cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
                     cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, last])
                 else:
