@@ -230,3 +230,55 @@ class HistoryEntrySerializer(serializers.Serializer):
     reason = serializers.CharField(allow_null=True)
     changes = serializers.ListField(child=serializers.DictField())
     version = serializers.IntegerField()
+
+
+class SpanQuerySerializer(serializers.Serializer):
+    """A selection of the article's text, in code points (as claims' offsets)."""
+
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=1)
+
+    def validate(self, data: dict) -> dict:
+        if data["end"] <= data["start"]:
+            raise serializers.ValidationError({"end": ["end must be after start."]})
+        if data["end"] > len(self.context["text"]):
+            raise serializers.ValidationError(
+                {"end": [f"The article's text has {len(self.context['text'])} characters."]}
+            )
+        return data
+
+
+class EvidenceSerializer(serializers.Serializer):
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    exact = serializers.CharField()
+
+
+class SpeakerGuessSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The full name, as the article first gives it.")
+    score = serializers.FloatField(help_text="0 to 1.")
+    rule = serializers.CharField(help_text="Which rule decided.")
+    reason = serializers.CharField(help_text="The rule and the words that decided, in plain English.")
+    evidence = EvidenceSerializer(help_text="The attribution's words in the article's text.")
+
+
+class SpeakerAnswerSerializer(serializers.Serializer):
+    article = serializers.IntegerField()
+    text_revision = serializers.IntegerField()
+    speaker = SpeakerGuessSerializer(allow_null=True)
+
+
+class SuggestionSerializer(serializers.Serializer):
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    exact = serializers.CharField()
+    score = serializers.FloatField(help_text="0 to 1: the rules that fired, combined.")
+    kinds = serializers.ListField(child=serializers.CharField(), help_text="The rules that fired.")
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="Why each rule fired, with the words.")
+    speaker = SpeakerGuessSerializer(allow_null=True)
+
+
+class SuggestionsSerializer(serializers.Serializer):
+    article = serializers.IntegerField()
+    text_revision = serializers.IntegerField(help_text="The text revision the offsets refer to.")
+    suggestions = SuggestionSerializer(many=True)

@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotations import queries, roles, services
+from annotations import assistance, queries, roles, services
 from annotations.api import exports, serializers
 from annotations.api.filters import ClaimFilter, FilterBackend
 from annotations.api.pagination import Pagination
@@ -137,6 +137,37 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return Response(report.as_dict(), headers={"ETag": article_etag(article)})
 
         return in_transaction(revise)
+
+    @extend_schema(
+        summary="Sentences worth checking, with their reasons and likely speaker (newsroom only)",
+        responses={200: serializers.SuggestionsSerializer},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def suggestions(self, request: Request, pk: str) -> Response:
+        article = self.get_object()
+        newsroom_only(self, request, "Suggestions")
+        claimed = queries.claims_visible_to(request.user).filter(article=article).values_list("start", "end")
+        found = assistance.suggestions(article.body_text, claimed=list(claimed))
+        return Response({"article": article.pk, "text_revision": article.text_revision, "suggestions": found})
+
+    @extend_schema(
+        summary="Who likely said the selected words, and why (newsroom only)",
+        parameters=[serializers.SpanQuerySerializer],
+        responses={200: serializers.SpeakerAnswerSerializer},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def speaker(self, request: Request, pk: str) -> Response:
+        article = self.get_object()
+        newsroom_only(self, request, "Speaker guesses")
+        span = serializers.SpanQuerySerializer(data=request.query_params, context={"text": article.body_text})
+        span.is_valid(raise_exception=True)
+        guess = assistance.speaker(article.body_text, span.validated_data["start"], span.validated_data["end"])
+        return Response({"article": article.pk, "text_revision": article.text_revision, "speaker": guess})
+
+
+def newsroom_only(view, request: Request, what: str) -> None:
+    if not roles.sees_unpublished_claims(request.user):
+        view.permission_denied(request, message=f"{what} are for the newsroom.")
 
 
 @extend_schema_view(

@@ -1,0 +1,96 @@
+"""The editor's help through the API: sentences worth checking and who likely said a selection, newsroom only."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from annotations import services
+from annotations.models import Article
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+JAIL = "from-jail-navalny-urges-russians-to-vote-out-pro-kremlin-candidates"
+TWEET = "“They say that’s how it will be from now on,” Kobzev tweeted."
+
+
+@pytest.fixture
+def article():
+    call_command("loaddata", "articles", verbosity=0)
+    return Article.objects.get(slug=JAIL)
+
+
+def as_user(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_an_editor_gets_the_sentences_worth_checking_with_reasons_and_speakers(article):
+    answer = as_user(make_user("ed", role="Editors")).get(f"/api/v1/articles/{article.pk}/suggestions/")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["text_revision"] == article.text_revision
+    found = {item["exact"]: item for item in body["suggestions"]}
+    tweet = found[TWEET]
+    assert article.body_text[tweet["start"] : tweet["end"]] == TWEET
+    assert "quote" in tweet["kinds"]
+    assert "attribution" in tweet["kinds"]
+    assert any("Kobzev tweeted" in reason for reason in tweet["reasons"])
+    assert tweet["speaker"]["name"] == "Vadim Kobzev"
+    assert tweet["speaker"]["evidence"]["exact"] == "Kobzev tweeted"
+    assert not any(item["exact"].startswith("Related article") for item in body["suggestions"])
+
+
+def test_a_sentence_already_marked_is_not_suggested_again(article):
+    editor = make_user("ed", role="Editors")
+    services.create_claim(article, by=editor, exact="Kobzev tweeted", verdict="attributed")
+    found = as_user(editor).get(f"/api/v1/articles/{article.pk}/suggestions/").json()["suggestions"]
+    assert TWEET not in {item["exact"] for item in found}
+
+
+def test_the_speaker_of_a_selection_with_the_rule_and_the_words_that_decided(article):
+    start = article.body_text.index("“Alas, what a shame")
+    end = article.body_text.index("”", start) + 1
+    answer = as_user(make_user("rev", role="Reviewers")).get(
+        f"/api/v1/articles/{article.pk}/speaker/", {"start": start, "end": end}
+    )
+    assert answer.status_code == 200
+    speaker = answer.json()["speaker"]
+    assert speaker["name"] == "Alexei Navalny"
+    assert article.body_text[speaker["evidence"]["start"] : speaker["evidence"]["end"]] == speaker["evidence"]["exact"]
+    assert speaker["reason"]
+
+
+def test_a_selection_nobody_said_gets_no_speaker(article):
+    start = article.body_text.index("Though United Russia")
+    answer = as_user(make_user("ed", role="Editors")).get(
+        f"/api/v1/articles/{article.pk}/speaker/", {"start": start, "end": start + 20}
+    )
+    assert answer.status_code == 200
+    assert answer.json()["speaker"] is None
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"start": -1, "end": 4}, "start"), ({"start": 9, "end": 4}, "end"), ({"start": 0, "end": 10**7}, "end"),
+     ({"start": "x", "end": 4}, "start"), ({"end": 4}, "start")],
+)  # fmt: skip
+def test_a_bad_selection_gets_400_naming_the_field(article, query, field):
+    answer = as_user(make_user("ed", role="Editors")).get(f"/api/v1/articles/{article.pk}/speaker/", query)
+    assert answer.status_code == 400
+    assert field in answer.json()
+
+
+@pytest.mark.parametrize("path", ["suggestions/", "speaker/?start=0&end=5"])
+def test_suggestions_and_speakers_are_for_the_newsroom(article, path):
+    assert APIClient().get(f"/api/v1/articles/{article.pk}/{path}").status_code == 401
+    assert as_user(make_user("outsider")).get(f"/api/v1/articles/{article.pk}/{path}").status_code == 403
+
+
+def test_suggestions_cost_a_constant_number_of_queries(article, django_assert_max_num_queries):
+    editor = as_user(make_user("ed", role="Editors"))
+    with django_assert_max_num_queries(4):
+        editor.get(f"/api/v1/articles/{article.pk}/suggestions/")
