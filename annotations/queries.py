@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from annotations import roles
 from annotations.exports.records import ArticleRecord, ClaimRecord, SourceRecord
@@ -281,3 +281,23 @@ def _sources_of(ids: list[int]) -> QuerySet[Source]:
     if ids[-1] - ids[0] < 2 * len(ids):
         return Source.objects.filter(claim_id__gte=ids[0], claim_id__lte=ids[-1])
     return Source.objects.filter(claim_id__in=ids)
+
+
+def reusable_sources(user, text: str, *, limit: int = 10) -> list[dict]:
+    """Sources already cited on claims the user can see whose URL, title or publisher contain `text`: one per URL
+    (as last cited), the most cited first, for the claim form to offer again."""
+    matching = Source.objects.filter(claim__in=claims_visible_to(user)).filter(
+        Q(url__icontains=text) | Q(title__icontains=text) | Q(publisher__icontains=text)
+    )
+    by_url = list(matching.values("url").annotate(uses=Count("id"), last=Max("id")).order_by("-uses", "-last")[:limit])
+    latest = Source.objects.in_bulk([row["last"] for row in by_url])
+    return [
+        {
+            "url": row["url"],
+            "title": latest[row["last"]].title,
+            "publisher": latest[row["last"]].publisher,
+            "kind": latest[row["last"]].kind,
+            "uses": row["uses"],
+        }
+        for row in by_url
+    ]

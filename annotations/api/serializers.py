@@ -282,3 +282,21 @@ class SuggestionsSerializer(serializers.Serializer):
     article = serializers.IntegerField()
     text_revision = serializers.IntegerField(help_text="The text revision the offsets refer to.")
     suggestions = SuggestionSerializer(many=True)
+
+
+class SourceQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        min_length=2, max_length=200, help_text="At least 2 characters of a URL, title or publisher."
+    )
+
+
+class ReusableSourceSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    title = serializers.CharField()
+    publisher = serializers.CharField(allow_blank=True)
+    kind = serializers.CharField()
+    uses = serializers.IntegerField(help_text="How many sources cite this URL.")
+
+
+class ReusableSourcesSerializer(serializers.Serializer):
+    results = ReusableSourceSerializer(many=True)

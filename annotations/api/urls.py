@@ -11,6 +11,7 @@ router.register("claims", views.ClaimViewSet, basename="claim")
 
 urlpatterns = [
     *router.urls,
+    path("sources/", views.SourceReuseView.as_view(), name="source-reuse"),
     path("export/annotations.jsonld", exports.AnnotationsExport.as_view(), name="export-annotations"),
     path("export/claimreview.jsonld", exports.ClaimReviewExport.as_view(), name="export-claimreview"),
     path("export/claims.csv", exports.CSVExport.as_view(), name="export-csv"),

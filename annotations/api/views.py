@@ -15,6 +15,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from annotations import assistance, queries, roles, services
 from annotations.api import exports, serializers
@@ -328,6 +329,21 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             # The review trail (reviewers' comments, earlier drafts) is the newsroom's own.
             self.permission_denied(request, message="A claim's history is visible to the newsroom only.")
         return Response(serializers.HistoryEntrySerializer(queries.claim_history(claim), many=True).data)
+
+
+class SourceReuseView(APIView):
+    """Sources already cited, for the claim form to offer as the editor types a URL or title."""
+
+    @extend_schema(
+        summary="Sources already cited whose URL, title or publisher contain q (newsroom only)",
+        parameters=[serializers.SourceQuerySerializer],
+        responses={200: serializers.ReusableSourcesSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        newsroom_only(self, request, "Earlier sources")
+        given = serializers.SourceQuerySerializer(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        return Response({"results": queries.reusable_sources(request.user, given.validated_data["q"])})
 
 
 class AnnotationRenderer(FastJSONRenderer):

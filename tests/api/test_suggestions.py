@@ -94,3 +94,44 @@ def test_suggestions_cost_a_constant_number_of_queries(article, django_assert_ma
     editor = as_user(make_user("ed", role="Editors"))
     with django_assert_max_num_queries(4):
         editor.get(f"/api/v1/articles/{article.pk}/suggestions/")
+
+
+# Source reuse: sources already cited, offered again.
+
+
+@pytest.fixture
+def cited(article):
+    editor = make_user("ed", role="Editors")
+    budget = {"url": "https://city.example/budget", "title": "City budget 2024", "publisher": "City of Example",
+              "kind": "dataset", "stance": "contradicts"}  # fmt: skip
+    other = {"url": "https://court.example/ruling", "title": "Court ruling", "kind": "primary_document",
+             "stance": "supports"}  # fmt: skip
+    for exact, sources in [("Kobzev tweeted", [budget]), ("Navalny wrote", [budget, other])]:
+        services.create_claim(article, by=editor, exact=exact, verdict="disputed", sources=sources)
+    return editor
+
+
+def test_sources_cited_before_are_offered_once_per_url_most_cited_first(cited):
+    answer = as_user(cited).get("/api/v1/sources/", {"q": "example"})
+    assert answer.status_code == 200
+    results = answer.json()["results"]
+    assert [(row["url"], row["uses"]) for row in results] == [
+        ("https://city.example/budget", 2), ("https://court.example/ruling", 1)
+    ]  # fmt: skip
+    assert results[0] == {"url": "https://city.example/budget", "title": "City budget 2024",
+                          "publisher": "City of Example", "kind": "dataset", "uses": 2}  # fmt: skip
+    assert [row["url"] for row in as_user(cited).get("/api/v1/sources/", {"q": "RULING"}).json()["results"]] == [
+        "https://court.example/ruling"
+    ]
+
+
+def test_source_reuse_needs_two_characters_and_the_newsroom(cited):
+    assert as_user(cited).get("/api/v1/sources/", {"q": "e"}).status_code == 400
+    assert as_user(cited).get("/api/v1/sources/").status_code == 400
+    assert APIClient().get("/api/v1/sources/", {"q": "budget"}).status_code == 401
+    assert as_user(make_user("outsider")).get("/api/v1/sources/", {"q": "budget"}).status_code == 403
+
+
+def test_source_reuse_costs_a_constant_number_of_queries(cited, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        as_user(cited).get("/api/v1/sources/", {"q": "example"})
