@@ -163,6 +163,11 @@ class Claim(models.Model):
     # On PostgreSQL, exact, note, speaker and source_titles feed the generated column search_document (migration
     # 0006), which Django does not know: a migration changing one of their types must drop and re-create it.
     source_titles = models.TextField(blank=True, default="", editable=False)
+    # The same claim in another article: this one was linked to it and reused its verdict (services.link_claim).
+    same_as = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="restatements",
+        help_text="The claim this one states again, in another article; its verdict and sources were reused.",
+    )  # fmt: skip
 
     history = HistoricalRecords(excluded_fields=["source_titles"])
 

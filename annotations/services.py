@@ -149,6 +149,7 @@ def create_claim(
     sources: Iterable[Mapping[str, Any]] = (),
     expected_revision: int | None = None,
     canonical: str = "",
+    same_as: Claim | None = None,
 ) -> Claim:
     """Mark a span of an article as a claim, with its verdict, speaker, note and sources.
 
@@ -177,6 +178,7 @@ def create_claim(
             note=sanitize.clean_plain_text(note).strip(),
             summary=sanitize.clean_plain_text(summary).strip(),
             canonical=canonical,
+            same_as=same_as,
             created_by=by,
             updated_by=by,
         )
@@ -185,6 +187,22 @@ def create_claim(
         claim.save()
         _replace_sources(claim, sources, by=by)
     return claim
+
+
+def link_claim(original: Claim, article: Article, *, start: int, end: int, by: User) -> Claim:
+    """Mark the same claim where another article states it, reusing the original's verdict, speaker, summary, note
+    and sources: one click for the editor. The new claim is a draft of its own (reviewed as any other) and names
+    the original as `same_as` (the first of a chain, so every restatement points at one claim)."""
+    check_can_create(by)
+    if article.pk == original.article_id:
+        raise DomainError(
+            "The same claim is linked across articles: choose a passage in another article.", field="article"
+        )
+    sources = [{name: getattr(source, name) for name in SOURCE_FIELDS} for source in original.sources.all()]
+    return create_claim(
+        article, by=by, start=start, end=end, verdict=original.verdict, speaker=original.speaker,
+        summary=original.summary, note=original.note, sources=sources, same_as=original.same_as or original,
+    )  # fmt: skip
 
 
 def update_claim(

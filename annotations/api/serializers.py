@@ -300,3 +300,61 @@ class ReusableSourceSerializer(serializers.Serializer):
 
 class ReusableSourcesSerializer(serializers.Serializer):
     results = ReusableSourceSerializer(many=True)
+
+
+class LinkInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    """A passage of another article where the same claim appears."""
+
+    article = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all())
+    start = serializers.IntegerField(min_value=0, max_value=10**9)
+    end = serializers.IntegerField(min_value=1, max_value=10**9)
+
+
+class ArticleRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class MarkingClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    verdict = serializers.CharField()
+    linked = serializers.BooleanField(help_text="It is this same claim, linked (same_as).")
+
+
+class PassageSerializer(serializers.Serializer):
+    article = ArticleRefSerializer()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    exact = serializers.CharField()
+    score = serializers.FloatField(help_text="0 to 1: how much of what matters the two texts share.")
+    shared = serializers.ListField(
+        child=serializers.CharField(), help_text="The words that matched, most telling first."
+    )
+    reason = serializers.CharField()
+    claims = MarkingClaimSerializer(many=True, help_text="Claims already marking these words there.")
+
+
+class AlsoAppearsSerializer(serializers.Serializer):
+    claim = serializers.IntegerField()
+    passages = PassageSerializer(many=True)
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    text = serializers.CharField(min_length=3, max_length=20_000, help_text="The new claim's words.")
+
+
+class SimilarClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    article = serializers.IntegerField()
+    exact = serializers.CharField()
+    verdict = serializers.CharField()
+    review_state = serializers.CharField()
+    speaker = serializers.CharField(allow_blank=True)
+    score = serializers.FloatField()
+    shared = serializers.ListField(child=serializers.CharField())
+    reason = serializers.CharField()
+
+
+class SimilarClaimsSerializer(serializers.Serializer):
+    results = SimilarClaimSerializer(many=True)

@@ -319,6 +319,45 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return self._review(request, pk, services.reopen_claim)
 
     @extend_schema(
+        methods=["GET"],
+        summary="Passages of other articles that state the same thing (newsroom only)",
+        responses={200: serializers.AlsoAppearsSerializer},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Mark the same claim in another article, reusing this one's verdict and sources (editors)",
+        request=serializers.LinkInputSerializer,
+        responses={201: serializers.ClaimSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="also-appears", pagination_class=None, filter_backends=[])
+    def also_appears(self, request: Request, pk: str) -> Response:
+        claim = self.get_object()
+        newsroom_only(self, request, "Links across articles")
+        if request.method == "POST":
+            services.check_can_create(request.user)
+            given = serializers.LinkInputSerializer(data=request.data)
+            given.is_valid(raise_exception=True)
+            where = given.validated_data
+            return in_transaction(lambda: claim_response(request, services.link_claim(
+                claim, where["article"], start=where["start"], end=where["end"], by=request.user
+            ), status.HTTP_201_CREATED))  # fmt: skip
+        passages = assistance.also_appears(claim, queries.claims_visible_to(request.user))
+        return Response({"claim": claim.pk, "passages": passages})
+
+    @extend_schema(
+        summary="Earlier claims that state what a text states, with their verdicts (newsroom only)",
+        parameters=[serializers.SimilarQuerySerializer],
+        responses={200: serializers.SimilarClaimsSerializer},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def similar(self, request: Request) -> Response:
+        newsroom_only(self, request, "Similar claims")
+        given = serializers.SimilarQuerySerializer(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        claims = queries.claims_visible_to(request.user)
+        return Response({"results": assistance.claims_like(given.validated_data["text"], claims)})
+
+    @extend_schema(
         summary="Who changed what, oldest first (newsroom only)",
         responses={200: serializers.HistoryEntrySerializer(many=True)},
     )
