@@ -47,6 +47,13 @@ export class TextMap {
     return { start: this.toCodePoints(start), end: this.toCodePoints(end) };
   }
 
+  /** The code point offset of a point inside one of the root's text nodes, or null for any other node. */
+  offsetAt(node, offset) {
+    this.startOf ??= new Map(this.nodes.map((entry) => [entry.node, entry.start]));
+    const start = this.startOf.get(node);
+    return start === undefined ? null : this.toCodePoints(start + offset);
+  }
+
   unitsBefore(container, offset) {
     const prefix = document.createRange();
     prefix.setStart(this.root, 0);

@@ -14,6 +14,10 @@ export class ClaimForm {
     this.quoteInput = this.form.elements.exact;
     this.deleteButton = this.form.querySelector("[data-delete]");
     this.formError = dialog.querySelector("[data-form-error]");
+    this.speaker = this.form.elements.speaker;
+    this.speakerHint = dialog.querySelector("[data-speaker-hint]");
+    this.speakerEdited = false;
+    this.onSourceRow = null;
     this.onSave = null;
     this.onDelete = null;
     this.onClose = null;
@@ -28,6 +32,15 @@ export class ClaimForm {
         row.remove();
         (previous?.querySelector("input") ?? dialog.querySelector("[data-add-source]")).focus();
       }
+    });
+    this.speaker.addEventListener("input", () => {
+      this.speakerEdited = true;
+    });
+    this.speakerHint.querySelector("[data-clear-speaker]").addEventListener("click", () => {
+      this.speaker.value = "";
+      this.speakerEdited = true;
+      this.hideSpeakerHint();
+      this.speaker.focus();
     });
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -84,8 +97,27 @@ export class ClaimForm {
     this.show(anchorRect);
   }
 
+  /** Pre-fill the speaker the server proposes ({name, reason}), unless the editor has typed one: a hint says why. */
+  proposeSpeaker(speaker) {
+    if (!speaker || this.dialog.hidden || this.speakerEdited || this.speaker.value.trim()) return;
+    this.speaker.value = speaker.name;
+    const text = `Proposed: ${speaker.name} — ${speaker.reason}`;
+    const line = this.speakerHint.querySelector("[data-speaker-proposal]");
+    line.textContent = text;
+    line.title = text;
+    this.speakerHint.hidden = false;
+    this.speaker.setAttribute("aria-describedby", this.speakerHint.id);
+  }
+
+  hideSpeakerHint() {
+    this.speakerHint.hidden = true;
+    this.speaker.removeAttribute("aria-describedby");
+  }
+
   reset() {
     this.form.reset();
+    this.speakerEdited = false;
+    this.hideSpeakerHint();
     this.sources.replaceChildren();
     this.dialog.querySelector("[data-public-link]").hidden = true;
     this.clearErrors();
@@ -123,6 +155,7 @@ export class ClaimForm {
     }
     if (source.id) row.dataset.id = source.id;
     this.sources.append(row);
+    this.onSourceRow?.(row);
     return row;
   }
 

@@ -1,9 +1,12 @@
 // The article page: highlights, the claim panel, and creating, editing and deleting claims in place.
+// Editors also get suggested claims, a proposed speaker for new claims, and earlier sources to reuse.
 
 import { config, etagOf, request } from "./api.js";
 import { TextMap } from "./anchoring.js";
 import { ClaimForm, shorten } from "./claim-form.js";
 import { drawHighlights } from "./highlights.js";
+import { SourceReuse } from "./source-reuse.js";
+import { Suggestions } from "./suggestions.js";
 
 const started = performance.now();
 const body = document.getElementById("article-body");
@@ -19,6 +22,15 @@ let firstMark = new Map();
 let selectedId = null;
 let reattaching = null;
 
+const suggestionBox = document.getElementById("suggestions");
+const suggestions = config.isEditor && suggestionBox
+  ? new Suggestions({ body, section: suggestionBox, textMap: () => map, onMark: markSuggestion, onChange: drawSuggestions })
+  : null;
+if (config.isEditor) {
+  const reuse = new SourceReuse(form.sources);
+  form.onSourceRow = (row) => reuse.attach(row);
+}
+
 function say(message) {
   status.textContent = message;
 }
@@ -33,11 +45,16 @@ function canEdit(claim) {
   return config.isEditor && claim.created_by === config.username && claim.review_state !== "pending";
 }
 
+function anchoredClaims() {
+  return claims.filter(isAnchored).sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
 function render() {
   map = new TextMap(body);
-  const anchored = claims.filter(isAnchored).sort((a, b) => a.start - b.start || a.end - b.end);
+  const anchored = anchoredClaims();
   firstMark = drawHighlights(body, map, anchored);
   map = new TextMap(body);
+  drawSuggestions();
   for (const [id, mark] of firstMark) {
     mark.tabIndex = -1;
     mark.id = `claim-mark-${id}`;
@@ -105,6 +122,26 @@ function selectClaim(id, { focusMark = true } = {}) {
   if (mark && focusMark) {
     mark.scrollIntoView({ block: "center" });
     mark.focus({ preventScroll: true });
+  }
+}
+
+function drawSuggestions() {
+  suggestions?.draw(anchoredClaims());
+}
+
+// "Mark as claim" on a suggestion: the form opens on its words with its speaker proposed.
+function markSuggestion(suggestion, rect) {
+  const selection = { start: suggestion.start, end: suggestion.end, exact: suggestion.exact };
+  form.openNew(selection, rect);
+  hideWorkflow();
+  form.proposeSpeaker(suggestion.speaker);
+}
+
+async function proposeSpeaker(selection) {
+  const answer = await request("GET", `/api/v1/articles/${config.articleId}/speaker/?start=${selection.start}&end=${selection.end}`);
+  // The form may have moved on to other words meanwhile, or the text been revised.
+  if (answer.ok && form.selection === selection && answer.data.text_revision === config.textRevision) {
+    form.proposeSpeaker(answer.data.speaker);
   }
 }
 
@@ -223,6 +260,7 @@ async function onSelectionDone() {
   if (!config.isEditor) return;
   form.openNew(selection, selection.rect);
   hideWorkflow();
+  proposeSpeaker(selection);
 }
 
 document.addEventListener("mouseup", (event) => {
@@ -239,6 +277,7 @@ async function reattach(id, selection) {
   document.body.classList.remove("is-reattaching");
   if (answer.ok) {
     replaceClaim(answer.data);
+    suggestions?.load();
     say(`Re-attached to “${shorten(answer.data.exact, 60)}”.`);
     window.getSelection().removeAllRanges();
   } else {
@@ -263,6 +302,7 @@ form.onSave = async (values) => {
     window.getSelection().removeAllRanges();
     say(editing ? "Claim saved." : "Claim created.");
     selectClaim(answer.data.id);
+    if (!editing) suggestions?.load();
   } else if (answer.status === 412 && answer.data?.current) {
     replaceClaim(answer.data.current);
     form.showErrors({ detail: `${answer.data.detail} Their version is now shown in the list; your text is still in this form.` });
@@ -280,6 +320,7 @@ form.onDelete = async () => {
     selectedId = null;
     form.close();
     render();
+    suggestions?.load();
     say("Claim deleted.");
   } else {
     form.showErrors({ detail: errorText(answer) });
@@ -364,4 +405,7 @@ render();
 // For the benchmark: milliseconds from navigation start, and for drawing alone.
 window.factcheckHighlightsDrawnAt = performance.now();
 window.factcheckHighlightsDrawnMs = window.factcheckHighlightsDrawnAt - started;
-document.documentElement.dataset.editorReady = "true";
+// Ready once an editor's suggestions are listed too.
+(suggestions ? suggestions.load() : Promise.resolve()).finally(() => {
+  document.documentElement.dataset.editorReady = "true";
+});
