@@ -1,6 +1,7 @@
 """How well the editor's help works: claim suggestions (annotations/suggest.py) against the sentences a
 fact-checker labelled in the seed articles (tests/labelled/claims.json), speaker detection (annotations/speakers.py)
-against the labelled quotes (tests/labelled/speakers.json), and how long each takes on a 100 KB article.
+against the labelled quotes (tests/labelled/speakers.json), the same claim across articles (annotations/similar.py)
+against labelled pairs of passages (tests/labelled/same_claims.json), and how long each takes.
 
 Pure Python on the fixture's texts: no database. `python -m benchmarks.suggestions` prints one line of JSON.
 """
@@ -12,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from annotations import speakers, suggest
+from annotations import similar, speakers, suggest
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5
@@ -48,12 +49,24 @@ def measure() -> dict:
     for slug, labelled in quotes.items():
         result = speakers.accuracy(texts[slug], labelled)
         speaker_rows[slug] = {"correct": result["correct"], "total": result["total"], "accuracy": result["accuracy"]}
+    pairs = load("tests/labelled/same_claims.json")
+    matching = similar.evaluate(
+        texts, similar.locate_pairs(texts, pairs["same"]), similar.locate_pairs(texts, pairs["different"])
+    )
     big = "\n\n".join(texts.values())
     big = (big + "\n\n") * (100_000 // len(big) + 1)
     quote = big.index("Kobzev tweeted")
+    corpus = [(n, big[: 5 * 1024]) for n in range(1_000)]  # 1,000 articles of 5 KB
+    claim = texts[next(iter(texts))][:200]
     return {
         "suggestions": suggestion_rows,
         "speakers": speaker_rows,
+        "same_claims": {
+            key: matching[key]
+            for key in ("precision", "recall", "true_positives", "false_positives", "false_negatives")
+        }
+        | {"same_pairs": len(pairs["same"]), "different_pairs": len(pairs["different"])},
+        "similar_seconds": timed(similar.passages_like, claim, corpus),
         "text_kb": len(big.encode()) // 1024,
         "suggest_seconds": timed(suggest.suggest_claims, big),
         # A fresh text each run: the first guess on a text analyses it whole (later ones are cached).
