@@ -22,6 +22,16 @@ export async function request(method, path, body, headers = {}) {
   }
 }
 
+/** A refusal in one line: the server's detail, else each field's messages. */
+export function errorText(answer) {
+  const data = answer.data ?? {};
+  if (data.detail) return data.detail;
+  return Object.entries(data)
+    .filter(([key]) => key !== "code")
+    .map(([key, value]) => `${key}: ${[].concat(value).join(" ")}`)
+    .join(" ");
+}
+
 export function etagOf(claim) {
   return `"claim-${claim.id}-v${claim.version}"`;
 }

@@ -92,7 +92,7 @@ export class ClaimForm {
     for (const source of claim.sources) this.addSource(source);
     this.deleteButton.hidden = !canEdit;
     for (const element of this.form.elements) {
-      element.disabled = !canEdit && !element.matches("[data-cancel], [data-review] *, [data-history-box] *");
+      element.disabled = !canEdit && !element.matches("[data-cancel], [data-review] *, [data-history-box] *, [data-also-appears] *");
     }
     this.show(anchorRect);
   }
@@ -107,6 +107,18 @@ export class ClaimForm {
     line.title = text;
     this.speakerHint.hidden = false;
     this.speaker.setAttribute("aria-describedby", this.speakerHint.id);
+  }
+
+  /**
+   * Take an earlier claim's verdict, and its speaker only if the field is empty: nothing typed is replaced and
+   * nothing is saved. Returns whether the speaker was filled in.
+   */
+  useVerdict(verdict, speaker) {
+    this.form.elements.verdict.value = verdict;
+    if (!speaker || this.speaker.value.trim()) return false;
+    this.speaker.value = speaker;
+    this.hideSpeakerHint();
+    return true;
   }
 
   hideSpeakerHint() {

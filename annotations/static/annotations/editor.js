@@ -1,10 +1,13 @@
 // The article page: highlights, the claim panel, and creating, editing and deleting claims in place.
-// Editors also get suggested claims, a proposed speaker for new claims, and earlier sources to reuse.
+// Editors also get suggested claims, a proposed speaker and similar earlier claims for new claims, and earlier
+// sources to reuse; the newsroom sees where else a claim is stated, and editors link it there.
 
-import { config, etagOf, request } from "./api.js";
+import { config, errorText, etagOf, request } from "./api.js";
 import { TextMap } from "./anchoring.js";
+import { AlsoAppears, findPassages, isUnmarked } from "./also-appears.js";
 import { ClaimForm, shorten } from "./claim-form.js";
 import { drawHighlights } from "./highlights.js";
+import { SimilarClaims } from "./similar-claims.js";
 import { SourceReuse } from "./source-reuse.js";
 import { Suggestions } from "./suggestions.js";
 
@@ -30,6 +33,9 @@ if (config.isEditor) {
   const reuse = new SourceReuse(form.sources);
   form.onSourceRow = (row) => reuse.attach(row);
 }
+const similarClaims = config.isEditor ? new SimilarClaims(form, form.dialog.querySelector("[data-similar]")) : null;
+const alsoAppears = config.isNewsroom ? new AlsoAppears(form.dialog.querySelector("[data-also-appears]")) : null;
+const alsoAppearsNotice = document.getElementById("also-appears-notice");
 
 function say(message) {
   status.textContent = message;
@@ -135,6 +141,7 @@ function markSuggestion(suggestion, rect) {
   form.openNew(selection, rect);
   hideWorkflow();
   form.proposeSpeaker(suggestion.speaker);
+  similarClaims?.lookUp(selection);
 }
 
 async function proposeSpeaker(selection) {
@@ -145,12 +152,14 @@ async function proposeSpeaker(selection) {
   }
 }
 
-function openClaim(id) {
+/** Open a claim's form; resolves once the places it also appears in are listed. */
+async function openClaim(id) {
   const claim = claims.find((candidate) => candidate.id === id);
   if (!claim) return;
   selectClaim(id, { focusMark: false });
   form.openEdit(claim, firstMark.get(id)?.getBoundingClientRect(), canEdit(claim));
   showWorkflow(claim);
+  await alsoAppears?.show(claim);
 }
 
 // Review actions and the history timeline, inside the claim form.
@@ -171,6 +180,7 @@ function showWorkflow(claim) {
   historyBox.hidden = !config.isNewsroom;
   historyBox.open = false;
   historyList.replaceChildren();
+  similarClaims?.hide();
 }
 
 historyBox.addEventListener("toggle", async () => {
@@ -261,6 +271,7 @@ async function onSelectionDone() {
   form.openNew(selection, selection.rect);
   hideWorkflow();
   proposeSpeaker(selection);
+  similarClaims?.lookUp(selection);
 }
 
 document.addEventListener("mouseup", (event) => {
@@ -303,6 +314,7 @@ form.onSave = async (values) => {
     say(editing ? "Claim saved." : "Claim created.");
     selectClaim(answer.data.id);
     if (!editing) suggestions?.load();
+    tellWhereElseItAppears(answer.data);
   } else if (answer.status === 412 && answer.data?.current) {
     replaceClaim(answer.data.current);
     form.showErrors({ detail: `${answer.data.detail} Their version is now shown in the list; your text is still in this form.` });
@@ -319,6 +331,7 @@ form.onDelete = async () => {
     claims = claims.filter((candidate) => candidate.id !== claim.id);
     selectedId = null;
     form.close();
+    hideNotice();
     render();
     suggestions?.load();
     say("Claim deleted.");
@@ -337,17 +350,33 @@ function replaceClaim(claim) {
   render();
 }
 
-function withoutUndefined(values) {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+// Right after a save: if other articles state the claim where nothing marks it yet, the panel says so and
+// "Show where" opens the claim at its "Also appears in" section.
+async function tellWhereElseItAppears(claim) {
+  if (!alsoAppearsNotice) return;
+  hideNotice();
+  const answer = await findPassages(claim.id);
+  if (!answer.ok || !claims.some((candidate) => candidate.id === claim.id)) return;
+  const articles = new Set(answer.data.passages.filter(isUnmarked).map((passage) => passage.article.id)).size;
+  if (!articles) return;
+  const where = articles === 1 ? "another article" : `${articles} other articles`;
+  alsoAppearsNotice.querySelector("[data-notice-text]").textContent = `“${shorten(claim.exact, 60)}” also appears in ${where}.`;
+  alsoAppearsNotice.dataset.claim = claim.id;
+  alsoAppearsNotice.hidden = false;
 }
 
-function errorText(answer) {
-  const data = answer.data ?? {};
-  if (data.detail) return data.detail;
-  return Object.entries(data)
-    .filter(([key]) => key !== "code")
-    .map(([key, value]) => `${key}: ${[].concat(value).join(" ")}`)
-    .join(" ");
+function hideNotice() {
+  if (alsoAppearsNotice) alsoAppearsNotice.hidden = true;
+}
+
+alsoAppearsNotice?.querySelector("[data-notice-show]").addEventListener("click", async () => {
+  hideNotice();
+  await openClaim(Number(alsoAppearsNotice.dataset.claim));
+  alsoAppears.reveal();
+});
+
+function withoutUndefined(values) {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
 }
 
 // The panel: click or Enter selects; arrow keys move between claims.
@@ -399,9 +428,14 @@ function hideWorkflow() {
   reviewBox.hidden = true;
   submitBox.hidden = true;
   historyBox.hidden = true;
+  similarClaims?.hide();
+  alsoAppears?.hide();
 }
 
 render();
+// A link to a claim (`#claim-<id>`, as "Also appears in" gives) scrolls to it and selects it.
+const linkedClaim = /^#claim-(\d+)$/.exec(window.location.hash);
+if (linkedClaim) selectClaim(Number(linkedClaim[1]));
 // For the benchmark: milliseconds from navigation start, and for drawing alone.
 window.factcheckHighlightsDrawnAt = performance.now();
 window.factcheckHighlightsDrawnMs = window.factcheckHighlightsDrawnAt - started;
