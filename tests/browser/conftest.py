@@ -50,3 +50,18 @@ def page(browser):
     context = browser.new_context()
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def problems(page):
+    """Script errors, console errors and Content-Security-Policy violations in any tab of the test: none is allowed."""
+    seen = []
+    context = page.context
+    context.on("weberror", lambda error: seen.append(f"error: {error.error}"))
+    context.on("console", lambda message: message.type == "error" and seen.append(f"console: {message.text}"))
+    context.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and seen.append(f"csp: {message.text}"),
+    )
+    yield seen
+    assert seen == []

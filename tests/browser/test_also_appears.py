@@ -36,21 +36,6 @@ def editor():
     return make_user("desk", role="Editors")
 
 
-@pytest.fixture
-def problems(page):
-    """Script errors, console errors and Content-Security-Policy violations in any tab: none is allowed."""
-    seen = []
-    context = page.context
-    context.on("weberror", lambda error: seen.append(f"error: {error.error}"))
-    context.on("console", lambda message: message.type == "error" and seen.append(f"console: {message.text}"))
-    context.on(
-        "console",
-        lambda message: "Content Security Policy" in message.text and seen.append(f"csp: {message.text}"),
-    )
-    yield seen
-    assert seen == []
-
-
 def also_appears(page):
     return page.get_by_role("region", name="Also appears in")
 

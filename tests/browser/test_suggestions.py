@@ -24,20 +24,6 @@ def article():
     return Article.objects.get(slug="from-jail-navalny-urges-russians-to-vote-out-pro-kremlin-candidates")
 
 
-@pytest.fixture
-def problems(page):
-    """Script errors, failed requests and Content-Security-Policy violations the page reports: none is allowed."""
-    seen = []
-    page.on("pageerror", lambda error: seen.append(f"error: {error}"))
-    page.on("console", lambda message: message.type == "error" and seen.append(f"console: {message.text}"))
-    page.on(
-        "console",
-        lambda message: "Content Security Policy" in message.text and seen.append(f"csp: {message.text}"),
-    )
-    yield seen
-    assert seen == []
-
-
 def select_on_screen(page, words: str):
     """select_text, after scrolling the words' paragraph into view (the mouse only reaches what is on screen)."""
     page.locator("#article-body p", has_text=words).scroll_into_view_if_needed()
