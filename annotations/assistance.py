@@ -60,8 +60,10 @@ def also_appears(claim: Claim, claims) -> list[dict]:
     )
     found = similar.passages_like(claim_context(claim), [(pk, text) for pk, text, *_ in articles])
     about = {pk: (text, title, slug) for pk, text, title, slug in articles}
-    marked = claims.filter(article_id__in={match.article for match in found}).values_list(
-        "article_id", "start", "end", "pk", "verdict", "same_as_id"
+    marked = list(
+        claims.filter(article_id__in={match.article for match in found}).values_list(
+            "article_id", "start", "end", "pk", "verdict", "same_as_id"
+        )
     )
     root = claim.same_as_id or claim.pk
     passages = []

@@ -14,18 +14,10 @@ import time
 from pathlib import Path
 
 from annotations import similar, speakers, suggest
+from tests.labelled import ARTICLES, labelled
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5
-
-
-def load(path: str) -> dict:
-    return {key: value for key, value in json.loads((ROOT / path).read_text()).items() if not key.startswith("_")}
-
-
-def articles() -> dict[str, str]:
-    fixture = json.loads((ROOT / "fixtures" / "articles.json").read_text())
-    return {entry["fields"]["slug"]: entry["fields"]["body_text"] for entry in fixture}
 
 
 def timed(function, *args) -> list[float]:
@@ -38,7 +30,7 @@ def timed(function, *args) -> list[float]:
 
 
 def measure() -> dict:
-    texts, claims, quotes = articles(), load("tests/labelled/claims.json"), load("tests/labelled/speakers.json")
+    texts, claims, quotes = ARTICLES, labelled("claims"), labelled("speakers")
     suggestion_rows, speaker_rows = {}, {}
     for slug, labels in claims.items():
         body = texts[slug]
@@ -46,10 +38,10 @@ def measure() -> dict:
         suggestion_rows[slug] = {key: result[key] for key in ("precision", "recall", "true_positives",
                                                             "false_positives", "false_negatives")}  # fmt: skip
         suggestion_rows[slug]["sentences"] = len(suggest.sentences(body))
-    for slug, labelled in quotes.items():
-        result = speakers.accuracy(texts[slug], labelled)
+    for slug, quoted in quotes.items():
+        result = speakers.accuracy(texts[slug], quoted)
         speaker_rows[slug] = {"correct": result["correct"], "total": result["total"], "accuracy": result["accuracy"]}
-    pairs = load("tests/labelled/same_claims.json")
+    pairs = labelled("same_claims")
     matching = similar.evaluate(
         texts, similar.locate_pairs(texts, pairs["same"]), similar.locate_pairs(texts, pairs["different"])
     )

@@ -3,8 +3,6 @@ sentences are not, earlier claims are ranked, and the labelled pairs of tests/la
 hold a precision and recall floor."""
 
 import dataclasses
-import json
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given
@@ -23,16 +21,10 @@ from annotations.similar import (
     stem,
 )
 from annotations.suggest import Span, sentences
+from tests.labelled import ARTICLES, JAIL, PRISON, labelled
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTICLES = {
-    entry["fields"]["slug"]: entry["fields"]["body_text"]
-    for entry in json.loads((ROOT / "fixtures" / "articles.json").read_text(encoding="utf-8"))
-}
-JAIL = "from-jail-navalny-urges-russians-to-vote-out-pro-kremlin-candidates"
-PRISON = "from-prison-navalny-urges-russians-to-vote-against-kremlin-candidates-on-september-10"
 JAIL_ID, PRISON_ID = 1, 2
-LABELLED = json.loads((ROOT / "tests" / "labelled" / "same_claims.json").read_text(encoding="utf-8"))
+LABELLED = labelled("same_claims")
 # Measured on the labelled set at MIN_SCORE, each pair judged both ways: precision 1.0 (2 found, both the
 # same claim), recall 0.2 (2 of 10). Recall is low because the set keeps the same claims that share almost
 # no words ("wipe out United Russia" / "vote for any candidate other than the Kremlin's"), which no

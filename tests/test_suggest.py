@@ -1,9 +1,7 @@
 """Claim suggestions: sentences split at exact offsets, rules that explain themselves, and how well
 they find what a fact-checker marked in the seed articles (tests/labelled/claims.json)."""
 
-import json
 import math
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -19,17 +17,9 @@ from annotations.suggest import (
     sentences,
     suggest_claims,
 )
+from tests.labelled import ARTICLES, labelled
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTICLES = {
-    entry["fields"]["slug"]: entry["fields"]["body_text"]
-    for entry in json.loads((ROOT / "fixtures" / "articles.json").read_text(encoding="utf-8"))
-}
-LABELLED = {
-    slug: labels
-    for slug, labels in json.loads((ROOT / "tests" / "labelled" / "claims.json").read_text(encoding="utf-8")).items()
-    if not slug.startswith("_")
-}
+LABELLED = labelled("claims")
 # Measured on the labelled set: precision 1.0 and recall 1.0 for each article (27 claims, 27 suggestions).
 # One more miss or one spurious suggestion per article still passes; suggesting every sentence (precision
 # 0.76 and 0.79) or dropping the quote rule (recall 0.875 on the first article) fails.
