@@ -31,3 +31,10 @@ class AnonThrottle(ClientAddressMixin, AnonRateThrottle):
 
 class UserThrottle(ClientAddressMixin, UserRateThrottle):
     """Signed-in users, each on their own count."""
+
+    def get_cache_key(self, request, view) -> str | None:
+        # DRF's would also count anonymous clients by address, a second count (and a second cache write on every
+        # anonymous request) beside AnonThrottle's lower one.
+        if not request.user or not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)

@@ -88,6 +88,18 @@ def test_anonymous_clients_are_throttled_per_address_with_retry_after(low_rates)
     assert api.get("/api/v1/claims/", REMOTE_ADDR="198.51.100.1").status_code == 200  # another address
 
 
+def test_an_anonymous_request_is_counted_once_by_the_anonymous_limit_only(monkeypatch):
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "10/minute", "user": "2/minute"})
+    from django.core.cache import cache
+
+    written = []
+    monkeypatch.setattr(cache, "set", lambda key, *args, **kwargs: written.append(key))
+    api = APIClient()
+    assert [api.get("/api/v1/claims/").status_code for _ in range(3)] == [200] * 3  # beyond the user rate
+    assert len(written) == 3
+    assert all(key.startswith("throttle_anon_") for key in written)
+
+
 def test_signed_in_users_are_throttled_each_on_their_own_count(low_rates):
     flooder, colleague = APIClient(), APIClient()
     flooder.force_authenticate(make_user("ed", role="Editors"))
