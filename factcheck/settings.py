@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "annotations.web.context.newsroom",
             ],
         },
     },
@@ -215,7 +216,7 @@ if NUM_PROXIES < 0:
 REST_FRAMEWORK = {
     # Token first, so a request without valid credentials gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",  # integrations: Authorization: Token ...
+        "annotations.api.authentication.KeptTokenAuthentication",  # integrations: Authorization: Token ...
         "rest_framework.authentication.SessionAuthentication",  # the pages, with CSRF
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -303,13 +304,27 @@ CONTENT_SECURITY_POLICY = {
 # The cache holds the API throttles' counters. One process (runserver, tests): memory. Production: files the
 # gunicorn workers of one host share, so a client's count does not depend on which worker answers.
 if PRODUCTION:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": env_str("DJANGO_CACHE_DIR", str(BASE_DIR / ".cache")),
-            "OPTIONS": {"MAX_ENTRIES": 10_000},  # beyond, a third of the files goes; a client has one or two
-        }
+    DEFAULT_CACHE = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("DJANGO_CACHE_DIR", str(BASE_DIR / ".cache")),
+        "OPTIONS": {"MAX_ENTRIES": 10_000},  # beyond, a third of the files goes; a client has one or two
     }
+else:
+    DEFAULT_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+
+# Answers kept until the data changes (annotations/freshness.py): the claim list and its searches, an article
+# page's claims. In each process's memory; kept answers are found by the database's data version, so a change shows
+# at once on every worker. DJANGO_RESPONSE_CACHE_ENTRIES bounds how many a process keeps (each up to about 300 KB).
+RESPONSE_CACHE = env_bool("DJANGO_RESPONSE_CACHE", True)
+CACHES = {
+    "default": DEFAULT_CACHE,
+    "responses": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "responses",
+        "TIMEOUT": None,  # an answer is right as long as its version is current; the oldest go when full
+        "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_RESPONSE_CACHE_ENTRIES", 300)},
+    },
+}
 
 # Sign-in brute force (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name from one address,
 # that pair is refused with 429 for the cool-off, correct password or not. Per pair, so an attacker elsewhere

@@ -107,3 +107,17 @@ def test_queue_costs_the_same_queries_for_many_claims(client, editor, reviewer, 
     with django_assert_max_num_queries(10):
         page = client.get(reverse("web:review-queue")).content.decode()
     assert page.count('class="queue-row') == 30
+
+
+@pytest.mark.parametrize(("role", "shown"), [("Reviewers", True), ("Admins", True), ("Editors", False), (None, False)])
+def test_the_review_queue_link_is_shown_to_those_the_queue_lets_in(client, role, shown):
+    client.force_login(make_user("someone", role=role))
+    page = client.get("/").content.decode()
+    assert ('">Review queue</a>' in page) is shown
+    if shown:
+        assert client.get(reverse("web:review-queue")).status_code == 200
+
+
+def test_a_superuser_sees_the_review_queue_link(client):
+    client.force_login(make_user("root", is_superuser=True, is_staff=True))
+    assert '">Review queue</a>' in client.get("/").content.decode()

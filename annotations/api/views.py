@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import JsonResponse
+from django.http.response import HttpResponseBase
 from django.views.defaults import page_not_found
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -18,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import assistance, queries, roles, services
-from annotations.api import exports, serializers
+from annotations.api import caching, exports, serializers
 from annotations.api.filters import ClaimFilter, FilterBackend
 from annotations.api.pagination import Pagination
 from annotations.api.renderers import FastJSONRenderer
@@ -172,7 +173,17 @@ def newsroom_only(view, request: Request, what: str) -> None:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List claims (filter, search, order, page)"),
+    list=extend_schema(
+        summary="List claims (filter, search, order, page)",
+        parameters=[
+            OpenApiParameter(
+                "If-None-Match",
+                str,
+                OpenApiParameter.HEADER,
+                description="The ETag of an earlier answer: 304 Not Modified, with no body, while nothing has changed.",
+            )
+        ],
+    ),
     retrieve=extend_schema(summary="A claim with its sources"),
 )
 class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -185,10 +196,15 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def get_queryset(self) -> QuerySet[Claim]:
         return queries.claims_visible_to(self.request.user).order_by("article_id", "start", "end", "pk")
 
-    def list(self, request: Request) -> Response:
-        claims = self.filter_queryset(self.get_queryset())
-        rows = self.paginator.paginate_queryset(claims, request, view=self, read=queries.claim_rows)
-        return self.get_paginated_response(serializers.claim_rows_json(rows, self.get_serializer_context()))
+    def list(self, request: Request) -> HttpResponseBase:
+        def build() -> Response:
+            if request.query_params.get("q", "").strip():
+                self.paginator.count_limit = self.paginator.search_count_limit
+            claims = self.filter_queryset(self.get_queryset())
+            rows = self.paginator.paginate_queryset(claims, request, view=self, read=queries.claim_rows)
+            return self.get_paginated_response(serializers.claim_rows_json(rows, self.get_serializer_context()))
+
+        return caching.kept_json(request, build)
 
     def get_renderers(self):
         # A single claim also comes as a W3C Web Annotation: Accept: application/ld+json.

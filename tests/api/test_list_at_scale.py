@@ -82,6 +82,19 @@ def test_beyond_the_count_limit_the_count_is_marked_as_an_estimate(as_editor, cl
     assert (exact["count"], exact["count_exact"], ids(exact)) == (WORDS, True, ids(page))
 
 
+def test_a_search_counts_exactly_up_to_its_own_lower_limit(as_editor, claims, monkeypatch):
+    monkeypatch.setattr(pagination.Pagination, "count_limit", WORDS)
+    monkeypatch.setattr(pagination.Pagination, "search_count_limit", 10)
+    pagination.estimates.clear()
+    listed = as_editor.get("/api/v1/claims/", {"page_size": 5}).json()
+    assert (listed["count"], listed["count_exact"]) == (WORDS, True)
+    searched = as_editor.get("/api/v1/claims/", {"page_size": 5, "q": "word"}).json()
+    assert searched["count_exact"] is (connection.vendor != "postgresql")
+    assert searched["count"] >= 11
+    exact = as_editor.get("/api/v1/claims/", {"page_size": 5, "q": "word", "count": "exact"}).json()
+    assert (exact["count"], exact["count_exact"]) == (WORDS, True)
+
+
 def test_a_count_under_the_limit_is_exact_on_every_database(as_editor, claims, monkeypatch):
     monkeypatch.setattr(pagination.Pagination, "count_limit", WORDS)
     page = as_editor.get("/api/v1/claims/", {"page_size": 5}).json()
