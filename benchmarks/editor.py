@@ -32,6 +32,7 @@ def measure(seed: int = 5) -> dict[str, list[float]]:
         os.environ["DJANGO_SQLITE_NAME"] = str(Path(folder) / "editor-bench.sqlite3")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
         os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1"
+        os.environ["DJANGO_RESPONSE_CACHE"] = "off"  # every load builds the page, as the first after a change does
         import django
 
         django.setup()

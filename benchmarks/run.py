@@ -160,6 +160,11 @@ def load_section(missed: list[str]) -> list[str]:
         "*CPU*: seconds of CPU over the run, of the gunicorn workers, of PostgreSQL and anything else, of wrk, out of",
         f"{result['cpus']} cores x the run's length. Other work on the machine before the load: "
         f"{result['background_cpu_cores']:.2f} cores.",
+        "Each case asks for the same URL again and again with no change to the data in between: after the first",
+        "answer, each worker serves the answer it kept (annotations/freshness.py) after one query for the data",
+        "version, and a token's user and roles are kept the same way. The throttles count every request in",
+        "DJANGO_CACHE_DIR, on tmpfs as the README advises. What a request costs when its answer must be built (the",
+        "first after a change, or requests that all differ) is the row *answers not kept* under Other server settings.",
         "",
         "| case | connections | requests/s | p50 | p99 | errors | CPU s: workers / PostgreSQL+other / wrk (of) |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -227,7 +232,8 @@ def scale_section(missed: list[str]) -> list[str]:
     sizes = result["sizes"]
     lines += [
         "One request at a time through Django in one process (the test client: middleware, token authentication,",
-        "filters, pagination, JSON) with production settings, an editor's token, on PostgreSQL; the corpus grows",
+        "filters, pagination, JSON) with production settings but no answer kept (DJANGO_RESPONSE_CACHE=off: every",
+        "request reads the database), an editor's token, on PostgreSQL; the corpus grows",
         f"by `seed_bench` (VACUUM ANALYZE after each step). Median of {result['requests']} requests (min to max); *SQL*",
         "is the time spent in the database's statements. The target: the largest corpus's median within "
         f"{result['target_ratio']:.0f}x of the smallest's.",

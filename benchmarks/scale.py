@@ -10,7 +10,8 @@ measurement.
 
 Each request goes through Django in this process with the test client (django.test.Client): the whole
 request (middleware, token authentication, filters, pagination, serialization, JSON rendering) with
-production settings (DJANGO_ENV=production, DEBUG off), without HTTP or a server: the curve is the app's and
+production settings (DJANGO_ENV=production, DEBUG off) but no answer kept (DJANGO_RESPONSE_CACHE=off: every
+request reads the database, as the first one after a change does), without HTTP or a server: the curve is the app's and
 the database's, not gunicorn's (benchmarks/load.py measures under load). The client sends an editor's DRF
 token, so every claim is visible (anonymous readers see the approved ones only). Each query is requested a
 few times to warm up, then REQUESTS times, the queries in turn so that a slower moment of the machine hits
@@ -229,6 +230,8 @@ def _measure(psycopg2, url: str, folder: Path) -> dict:
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_STATIC_ROOT": str(folder / "static"),
             "DJANGO_LOG_LEVEL": "ERROR",
+            # The same URL is asked again and again: kept answers would measure the cache, not the corpus.
+            "DJANGO_RESPONSE_CACHE": "off",
         }
     )
     (folder / "static").mkdir()  # WhiteNoise warns about a missing STATIC_ROOT; the API needs no static file
