@@ -3,10 +3,13 @@ change goes through the REST API, so the pages and integrations share one set of
 
 from __future__ import annotations
 
+import secrets
+
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from annotations import freshness, queries, roles
@@ -35,12 +38,35 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The article with its claims and the editor. The whole page is kept until the data changes, for each visitor
+    (a signed-in user, or every anonymous reader), with a slot where each request puts the visitor's own CSRF
+    token: a kept page costs the session, the article and the data version, not a template rendering."""
     article = get_object_or_404(Article, slug=slug)
+    visitor = request.user.pk if request.user.is_authenticated else None
+    found = freshness.key("article-page", article.pk, visitor, request.build_absolute_uri())
+    page = freshness.get(found) if found is not None else None
+    if page is None:
+        page = render_to_string("annotations/article_detail.html", article_context(request, article), request).encode()
+        if found is not None and len(page) <= MAX_KEPT_PAGE_BYTES:
+            freshness.put(found, page)
+    response = HttpResponse(page.replace(TOKEN_SLOT, get_token(request).encode()))
+    # W3C Web Annotation Protocol discovery: where annotations of this page are read and written.
+    response["Link"] = f'<{reverse("annotation-container")}>; rel="{ANNOTATION_SERVICE}"'
+    return response
+
+
+# Where the visitor's CSRF token goes in a kept page: unguessable (so no text of an article can hold it), and made of
+# characters that need no escaping in HTML or JSON, like the token that replaces it.
+TOKEN_SLOT = f"csrf-slot-{secrets.token_hex(16)}".encode()
+MAX_KEPT_PAGE_BYTES = 2 * 1024 * 1024
+
+
+def article_context(request: HttpRequest, article: Article) -> dict:
     claims = queries.claims_visible_to(request.user).filter(article=article).order_by("start", "end", "pk")
     config = {
         "articleId": article.pk,
         "textRevision": article.text_revision,
-        "csrfToken": get_token(request),
+        "csrfToken": TOKEN_SLOT.decode(),
         "username": request.user.get_username() if request.user.is_authenticated else None,
         "isEditor": roles.is_editor(request.user),
         "isAdmin": roles.is_admin(request.user),
@@ -53,27 +79,21 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         claim_list = claim_rows_json(queries.claim_rows(claims), {"request": request})
         return script_data(claim_list), len(claim_list)
 
-    # The claims are kept until the data changes (the rest of the page holds this visitor's own token and roles).
+    # The claims are also kept apart from the page, for everyone who may see the same ones.
     audience = freshness.audience(request.user)
     claims_json, claim_count = freshness.remembered(
         ("article-claims", article.pk, audience, request.build_absolute_uri("/")), claims_data
     )
-    response = render(
-        request,
-        "annotations/article_detail.html",
-        {
-            "article": article,
-            "claim_count": claim_count,
-            "claims_json": claims_json,
-            "editor_config": config,
-            "verdicts": Claim.Verdict.choices,
-            "kinds": Source.Kind.choices,
-            "stances": Source.Stance.choices,
-        },
-    )
-    # W3C Web Annotation Protocol discovery: where annotations of this page are read and written.
-    response["Link"] = f'<{reverse("annotation-container")}>; rel="{ANNOTATION_SERVICE}"'
-    return response
+    return {
+        "article": article,
+        "claim_count": claim_count,
+        "claims_json": claims_json,
+        "editor_config": config,
+        "verdicts": Claim.Verdict.choices,
+        "kinds": Source.Kind.choices,
+        "stances": Source.Stance.choices,
+        "csrf_token": TOKEN_SLOT.decode(),  # for {% csrf_token %}: the view's context overrides the processor's
+    }
 
 
 ANNOTATION_SERVICE = "http://www.w3.org/ns/oa#annotationService"

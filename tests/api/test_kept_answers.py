@@ -232,3 +232,22 @@ def test_a_wrong_token_is_refused_every_time(claim):
     client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
     assert client.get(LIST).status_code == 401
     assert client.get(LIST).status_code == 401
+
+
+def test_a_kept_page_carries_each_visitors_own_working_csrf_token(claim, editor):
+    from annotations.web.views import TOKEN_SLOT
+
+    page = f"/articles/{claim.article.slug}/"
+    desk = Client(enforce_csrf_checks=True)
+    desk.force_login(editor)
+    first = desk.get(page)
+    second = desk.get(page)  # kept
+    for answer in (first, second):
+        html = answer.content.decode()
+        assert TOKEN_SLOT.decode() not in html
+        form_token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        assert f'"csrfToken": "{form_token}"' in html or f'"csrfToken":"{form_token}"' in html
+    assert desk.post("/accounts/logout/", {"csrfmiddlewaretoken": form_token}).status_code == 302
+    readers = [Client(), Client()]
+    tokens = [reader.get(page).content.decode().split('"csrfToken": "')[1][:64] for reader in readers]
+    assert tokens[0] != tokens[1], "anonymous readers share the kept page, not a token"
