@@ -1,4 +1,4 @@
-"""Answers kept until the data changes: the claim list and its searches, an article page's claims.
+"""Answers kept until the data changes: the claim list and its searches, the article page, API tokens' users.
 
 The database keeps one number, the data version, which every committed change to articles, claims, sources or
 users increases (triggers, migrations/0008_data_version.py: no way of writing can skip them). An answer is kept

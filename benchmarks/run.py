@@ -526,7 +526,7 @@ def main() -> int:
     return 0
 
 
-PARTS = {"suggestions": suggestions_section}
+PARTS = {"suggestions": suggestions_section, "load": load_section}
 
 
 def update_part(name: str) -> int:

@@ -312,9 +312,10 @@ if PRODUCTION:
 else:
     DEFAULT_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 
-# Answers kept until the data changes (annotations/freshness.py): the claim list and its searches, an article
-# page's claims. In each process's memory; kept answers are found by the database's data version, so a change shows
-# at once on every worker. DJANGO_RESPONSE_CACHE_ENTRIES bounds how many a process keeps (each up to about 300 KB).
+# Answers kept until the data changes (annotations/freshness.py): the claim list and its searches, the article
+# page, API tokens' users. In each process's memory; kept answers are found by the database's data version, so a
+# change shows at once on every worker. DJANGO_RESPONSE_CACHE_ENTRIES bounds how many a process keeps (up to 2 MB
+# each, most 50 to 500 KB).
 RESPONSE_CACHE = env_bool("DJANGO_RESPONSE_CACHE", True)
 CACHES = {
     "default": DEFAULT_CACHE,

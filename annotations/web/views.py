@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -41,11 +41,15 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The article with its claims and the editor. The whole page is kept until the data changes, for each visitor
     (a signed-in user, or every anonymous reader), with a slot where each request puts the visitor's own CSRF
     token: a kept page costs the session, the article and the data version, not a template rendering."""
-    article = get_object_or_404(Article, slug=slug)
+    # The id only: a kept page needs no article text (two copies of it, tens of KB, read and decoded for nothing).
+    article_id = Article.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if article_id is None:
+        raise Http404("No article has this address.")
     visitor = request.user.pk if request.user.is_authenticated else None
-    found = freshness.key("article-page", article.pk, visitor, request.build_absolute_uri())
+    found = freshness.key("article-page", article_id, visitor, request.build_absolute_uri())
     page = freshness.get(found) if found is not None else None
     if page is None:
+        article = get_object_or_404(Article, pk=article_id)
         page = render_to_string("annotations/article_detail.html", article_context(request, article), request).encode()
         if found is not None and len(page) <= MAX_KEPT_PAGE_BYTES:
             freshness.put(found, page)

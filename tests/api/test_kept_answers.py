@@ -251,3 +251,15 @@ def test_a_kept_page_carries_each_visitors_own_working_csrf_token(claim, editor)
     readers = [Client(), Client()]
     tokens = [reader.get(page).content.decode().split('"csrfToken": "')[1][:64] for reader in readers]
     assert tokens[0] != tokens[1], "anonymous readers share the kept page, not a token"
+
+
+def test_a_kept_page_costs_the_article_id_and_the_data_version(claim, editor, django_assert_max_num_queries):
+    page = f"/articles/{claim.article.slug}/"
+    reader, desk = Client(), Client()
+    desk.force_login(editor)
+    first_reader, first_desk = reader.get(page), desk.get(page)
+    with django_assert_max_num_queries(2):  # the article's id, the data version
+        assert reader.get(page).content.count(b'"exact":') == first_reader.content.count(b'"exact":')
+    with django_assert_max_num_queries(4):  # and the session with its user
+        assert desk.get(page).status_code == first_desk.status_code == 200
+    assert Client().get("/articles/no-such-story/").status_code == 404
