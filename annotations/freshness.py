@@ -18,6 +18,7 @@ it off.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import threading
 from collections.abc import Callable
 from typing import NamedTuple, TypeVar
@@ -31,12 +32,18 @@ from django.dispatch import receiver
 from annotations import roles
 
 CACHE = "responses"
-VERSION_SQL = "SELECT version FROM factcheck_data_version WHERE id = 1"
+VERSION_SQL = "SELECT version, epoch FROM factcheck_data_version WHERE id = 1"
 Built = TypeVar("Built")
 
 
 def data_version(using: str = DEFAULT_DB_ALIAS) -> int | None:
-    """The committed data version; None inside a transaction or when answers are not kept.
+    """The committed data version; None inside a transaction or when answers are not kept."""
+    read = _version_and_epoch(using)
+    return read[0] if read else None
+
+
+def _version_and_epoch(using: str = DEFAULT_DB_ALIAS) -> tuple[int, str] | None:
+    """The version with the epoch of its table (migrations/0009), or None.
 
     Read once per request (the first time it is asked for), so that one request's kept answers all belong to one
     version and cost one query.
@@ -50,10 +57,10 @@ def data_version(using: str = DEFAULT_DB_ALIAS) -> int | None:
     with connection.cursor() as cursor:
         cursor.execute(VERSION_SQL)
         row = cursor.fetchone()
-    version = row[0] if row else None
+    read = (row[0], row[1]) if row else None
     if memo is not None:
-        memo[using] = version
-    return version
+        memo[using] = read
+    return read
 
 
 _request = threading.local()  # the versions read during the current request of this thread
@@ -91,10 +98,11 @@ class Key(NamedTuple):
 
 def key(*parts: object) -> Key | None:
     """The key of the answer that depends on these parts (and on the data), or None when none is kept."""
-    version = data_version()
-    if version is None:
+    read = _version_and_epoch()
+    if read is None:
         return None
-    return Key(version, hashlib.sha256(repr(parts).encode()).hexdigest())
+    version, epoch = read
+    return Key(version, hashlib.sha256(repr((epoch, *parts)).encode()).hexdigest())
 
 
 def get(found: Key) -> object | None:
@@ -115,3 +123,19 @@ def remembered(parts: tuple, build: Callable[[], Built]) -> Built:
         value = build()
         put(found, value)
     return value
+
+
+def install_missing_triggers(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Put back SQLite's data-version triggers that a later migration dropped (after every migrate).
+
+    SQLite changes most of a table's schema by making a copy and dropping the original, and its triggers go with
+    it: a later migration of a claim's field would leave changes to claims uncounted, and kept answers stale.
+    PostgreSQL keeps triggers through ALTER TABLE.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite" or "factcheck_data_version" not in connection.introspection.table_names():
+        return
+    triggers = importlib.import_module("annotations.migrations.0008_data_version").SQLITE[2:]
+    with connection.cursor() as cursor:
+        for statement in triggers:
+            cursor.execute(statement.replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1))

@@ -314,7 +314,7 @@ else:
 
 # Answers kept until the data changes (annotations/freshness.py): the claim list and its searches, the article
 # page, API tokens' users. In each process's memory; kept answers are found by the database's data version, so a
-# change shows at once on every worker. DJANGO_RESPONSE_CACHE_ENTRIES bounds how many a process keeps (up to 2 MB
+# change shows at once on every worker. DJANGO_RESPONSE_CACHE_ENTRIES bounds how many a process keeps (up to 1 MB
 # each, most 50 to 500 KB).
 RESPONSE_CACHE = env_bool("DJANGO_RESPONSE_CACHE", True)
 CACHES = {
@@ -323,7 +323,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "responses",
         "TIMEOUT": None,  # an answer is right as long as its version is current; the oldest go when full
-        "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_RESPONSE_CACHE_ENTRIES", 300)},
+        "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_RESPONSE_CACHE_ENTRIES", 200)},
     },
 }
 

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from annotations import freshness
 from annotations.api.renderers import FastJSONRenderer
 
-MAX_KEPT_BYTES = 2 * 1024 * 1024
+MAX_KEPT_BYTES = 1024 * 1024
 
 
 def kept_json(request: Request, build: Callable[[], Response]) -> HttpResponseBase:
@@ -46,9 +46,9 @@ def kept_json(request: Request, build: Callable[[], Response]) -> HttpResponseBa
 
 
 def _matches(if_none_match: str, etag: str) -> bool:
-    """If-None-Match's weak comparison: W/"x" matches "x"; * matches any answer."""
-    tags = [tag.removeprefix("W/") for tag in parse_etags(if_none_match)]
-    return etag in tags or "*" in tags
+    """If-None-Match's weak comparison: W/"x" matches "x". A * gets the full answer: whether the URL has one (and not
+    a 400 or 404) is only known by building it."""
+    return etag in [tag.removeprefix("W/") for tag in parse_etags(if_none_match)]
 
 
 def _keep(found: freshness.Key, rendered: HttpResponse) -> None:

@@ -11,7 +11,9 @@ kept answer can never be mistaken for a later one.
 
 On PostgreSQL the row triggers are deferred constraint triggers: they run at COMMIT, and only the first of a
 transaction updates the row (a transaction-local setting says it is done). The row is therefore locked only for
-the commit itself, and, being the last lock a transaction takes, it cannot make a deadlock. On SQLite, whose
+the commit itself, and, being the last lock a transaction takes, it cannot make a deadlock. (A transaction that makes
+its constraints IMMEDIATE, as loaddata does to check foreign keys, or that TRUNCATEs, takes it earlier and could then
+deadlock with another writer; PostgreSQL would abort one of the two, which changes nothing.) On SQLite, whose
 writers take the whole database in turn, plain triggers do the same.
 """
 

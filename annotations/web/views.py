@@ -3,8 +3,9 @@ change goes through the REST API, so the pages and integrations share one set of
 
 from __future__ import annotations
 
-import secrets
+import hashlib
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -59,10 +60,13 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-# Where the visitor's CSRF token goes in a kept page: unguessable (so no text of an article can hold it), and made of
-# characters that need no escaping in HTML or JSON, like the token that replaces it.
-TOKEN_SLOT = f"csrf-slot-{secrets.token_hex(16)}".encode()
-MAX_KEPT_PAGE_BYTES = 2 * 1024 * 1024
+# Where the visitor's CSRF token goes in a kept page: unguessable without the secret key (so no text of an article can
+# hold it), the same in every worker (should kept pages ever be shared), and made of characters that need no escaping
+# in HTML or JSON, like the token that replaces it.
+TOKEN_SLOT = (
+    "csrf-slot-" + hashlib.sha256(f"kept-page-csrf-slot:{settings.SECRET_KEY}".encode()).hexdigest()[:32]
+).encode()
+MAX_KEPT_PAGE_BYTES = 1024 * 1024
 
 
 def article_context(request: HttpRequest, article: Article) -> dict:
