@@ -1,8 +1,9 @@
 """Answers kept until the data changes: the claim list and its searches, the article page, API tokens' users.
 
-The database keeps one number, the data version, which every committed change to articles, claims, sources or
-users increases (triggers, migrations/0008_data_version.py: no way of writing can skip them). An answer is kept
-under the version it was built at, with everything else it depends on (who may see drafts, the URL); a request
+The database keeps one number, the data version, which every committed change to articles, claims, sources, users,
+groups or API tokens increases (triggers, migrations/0008_data_version.py: no way of writing can skip them). An
+answer is kept under the version (and the epoch of its table, migrations/0009) it was built at, with everything else
+it depends on (who may see drafts, the URL); a request
 first reads the version (one indexed row) and then either finds the answer kept or builds it. A change therefore
 shows in the very next request, on every worker and every host, with nothing to invalidate: answers kept under
 an older version are simply never asked for again, and leave the cache as it fills.
