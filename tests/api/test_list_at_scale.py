@@ -253,3 +253,26 @@ def test_deleting_a_claim_does_not_rewrite_it_source_by_source(article, editor):
     with CaptureQueriesContext(connection) as queries:
         claim.delete()
     assert not [query for query in queries.captured_queries if "source_titles" in query["sql"]]
+
+
+@pytest.mark.parametrize("ordering", [None, "-updated", "position"])
+@pytest.mark.parametrize("few", [0, 5_000])
+def test_a_search_pages_the_same_whether_its_matches_are_read_first_or_walked(
+    as_editor, claims, monkeypatch, ordering, few
+):
+    # On PostgreSQL a search expected to match few claims is read from its GIN index and sorted (GREATEST(key, key)
+    # in the ORDER BY); otherwise the planner walks the list's order. Both must give the same pages in the same order.
+    from annotations import search
+
+    monkeypatch.setattr(search, "FEW_MATCHES", few)
+    Claim.objects.filter(pk__in=[claim.pk for claim in claims[::3]]).update(updated_at=timezone.now())
+    expected = as_editor.get("/api/v1/claims/", {"page_size": 200, **({"ordering": ordering} if ordering else {})})
+    seen, url = [], "/api/v1/claims/?q=word&page_size=7" + (f"&ordering={ordering}" if ordering else "")
+    with CaptureQueriesContext(connection) as queries:
+        while url:
+            page = as_editor.get(url).json()
+            seen += ids(page)
+            url = page["next"]
+    assert seen == ids(expected.json())
+    read_first = any("GREATEST" in query["sql"] for query in queries.captured_queries)
+    assert read_first is (connection.vendor == "postgresql" and few > 0)
