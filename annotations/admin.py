@@ -103,11 +103,11 @@ class ClaimAdmin(SimpleHistoryAdmin):
     list_select_related = ["article"]
     readonly_fields = [
         "article", "start", "end", "exact", "prefix", "suffix", "anchor_state", "anchored_revision", "review_state",
-        "created_by", "updated_by", "created_at", "updated_at", "version",
+        "created_by", "updated_by", "created_at", "updated_at", "version", "same_as",
     ]  # fmt: skip
     fields = [
         "article", ("start", "end", "anchor_state", "anchored_revision"), "exact", ("prefix", "suffix"),
-        ("verdict", "review_state"), "speaker", "note",
+        ("verdict", "review_state"), "speaker", "note", "same_as",
         ("created_by", "created_at"), ("updated_by", "updated_at"), "version",
     ]  # fmt: skip
     # The anchor comes from selecting words in the article, and the review state changes only through

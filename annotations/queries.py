@@ -93,12 +93,19 @@ class ClaimRow(NamedTuple):
     updated_at: datetime.datetime
     approved_at: datetime.datetime | None
     version: int
+    same_as_id: int | None
+    same_as_state: str | None  # the review state of the claim it states again
     sources: list[SourceRow]
 
 
-# The values_list columns of a ClaimRow, in its order: the authors' usernames through their users.
-_AUTHORS = {"created_by_username": "created_by__username", "updated_by_username": "updated_by__username"}
-_CLAIM_ROW_COLUMNS = tuple(_AUTHORS.get(name, name) for name in ClaimRow._fields if name != "sources")
+# The values_list columns of a ClaimRow, in its order: the authors' usernames through their users, the state of
+# the claim it states again through that claim.
+_THROUGH = {
+    "created_by_username": "created_by__username",
+    "updated_by_username": "updated_by__username",
+    "same_as_state": "same_as__review_state",
+}
+_CLAIM_ROW_COLUMNS = tuple(_THROUGH.get(name, name) for name in ClaimRow._fields if name != "sources")
 
 
 def claim_rows(claims: QuerySet[Claim]) -> list[ClaimRow]:
@@ -212,7 +219,7 @@ def dashboard(article: Article | None = None) -> dict:
 CLAIM_COLUMNS = (
     "pk", "article_id", "start", "end", "exact", "prefix", "suffix", "anchor_state", "verdict", "speaker",
     "summary", "note", "review_state", "created_by__username", "created_by__first_name", "created_by__last_name",
-    "created_at", "updated_at", "approved_at", "version", "canonical",
+    "created_at", "updated_at", "approved_at", "version", "canonical", "same_as_id", "same_as__review_state",
 )  # fmt: skip
 SOURCE_COLUMNS = (
     "claim_id",
@@ -260,12 +267,16 @@ def export_records(claims: QuerySet[Claim], chunk_size: int = 2000) -> Iterator[
             approved_at,
             version,
             canonical,
+            same_as,
+            same_as_state,
         ) in rows:
             claim = ClaimRecord(
                 pk, article_id, *values,
                 creator_name=f"{first_name} {last_name}".strip(),
                 created_at=created_at, updated_at=updated_at, approved_at=approved_at, version=version,
                 canonical=canonical, sources=tuple(sources.get(pk, ())),
+                # The open formats publish: they name the claim stated again once it is published too.
+                same_as=same_as if same_as_state == Claim.ReviewState.APPROVED else None,
             )  # fmt: skip
             yield claim, articles[article_id]
         if len(rows) < chunk_size:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from annotations import roles
 from annotations.models import Article, Claim, Source
 from annotations.queries import ClaimRow, SourceRow
 
@@ -39,13 +40,18 @@ class ClaimSerializer(serializers.ModelSerializer):
     article_revision = serializers.IntegerField(
         source="anchored_revision", read_only=True, help_text="The article text revision the offsets refer to."
     )
+    same_as = serializers.IntegerField(
+        source="same_as_id", read_only=True, allow_null=True,
+        help_text="The claim in another article that this one states again (linked with also-appears), or null. "
+        "Readers outside the newsroom see it once that claim is approved.",
+    )  # fmt: skip
 
     class Meta:
         model = Claim
         fields = [
             "id", "url", "article", "start", "end", "exact", "prefix", "suffix", "anchor_state", "article_revision",
             "verdict", "speaker", "summary", "note", "review_state", "sources", "created_by", "updated_by",
-            "created_at", "updated_at", "approved_at", "version",
+            "created_at", "updated_at", "approved_at", "version", "same_as",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -92,7 +98,26 @@ def claim_json(claim: Claim | ClaimRow, *, created_by: str, updated_by: str, sou
         "updated_at": _iso(claim.updated_at),
         "approved_at": _iso(claim.approved_at) if claim.approved_at else None,
         "version": claim.version,
+        "same_as": _same_as(claim, context),
     }
+
+
+def _same_as(claim: Claim | ClaimRow, context: dict) -> int | None:
+    """The claim this one states again, if the reader may see that one: the newsroom always, anyone else once it is
+    approved (a draft's id is not published)."""
+    if claim.same_as_id is None:
+        return None
+    newsroom = context.get("sees_unpublished")
+    if newsroom is None:  # once per list
+        request = context.get("request")
+        newsroom = context["sees_unpublished"] = roles.sees_unpublished_claims(getattr(request, "user", None))
+    if newsroom:
+        return claim.same_as_id
+    if isinstance(claim, ClaimRow):
+        state = claim.same_as_state
+    else:
+        state = Claim.objects.filter(pk=claim.same_as_id).values_list("review_state", flat=True).first()
+    return claim.same_as_id if state == Claim.ReviewState.APPROVED else None
 
 
 def claim_rows_json(rows: list[ClaimRow], context: dict) -> list[dict]:

@@ -51,6 +51,7 @@ class ClaimRecord:
     version: int
     canonical: str
     sources: tuple[SourceRecord, ...] = field(default=())
+    same_as: int | None = None  # the approved claim in another article that this one states again
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ COLUMNS = (
     "id", "article_id", "article_title", "article_url", "start", "end", "exact", "prefix", "suffix",
     "anchor_state", "verdict", "speaker", "summary", "note", "review_state", "created_by", "created_at",
     "updated_at", "approved_at", "version", "source_count", "sources", "public_url",
+    "same_as",
 )  # fmt: skip
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,6 +44,7 @@ def row(claim: ClaimRecord, article: ArticleRecord, site: Site) -> list[Any]:
         len(claim.sources),
         safe("\n".join(describe(source) for source in claim.sources)),
         site.claim_page(claim.id) if claim.review_state == "approved" else "",
+        claim.same_as or "",
     ]
 
 

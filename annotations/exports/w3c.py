@@ -34,6 +34,7 @@ PROFILE_MEDIA_TYPE = f'application/ld+json; profile="{CONTEXT}"'
 # exactly the W3C one, and JSON-LD processors keep them.
 VOCAB = "https://w3id.org/factcheck/ns#"
 STANCE, KIND, ANCHOR_STATE, REVIEW_STATE = (VOCAB + name for name in ("stance", "kind", "anchorState", "reviewState"))
+SAME_CLAIM_AS = VOCAB + "sameClaimAs"  # the annotation of the same claim in another article
 
 VERDICTS = ("attributed", "disputed", "verified")
 # The REST API's limits (api/serializers.py), so that a claim made here can be saved there too.
@@ -71,6 +72,8 @@ def annotation(claim: ClaimRecord, article: ArticleRecord, site: Site, *, embedd
         "body": bodies(claim),
         "target": target(claim, article, site),
     }
+    if claim.same_as:
+        document[SAME_CLAIM_AS] = site.annotation(claim.same_as)
     return document
 
 

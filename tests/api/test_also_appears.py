@@ -3,6 +3,9 @@ earlier claims offered for a new one."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
@@ -107,3 +110,43 @@ def test_cross_article_help_is_for_the_newsroom_and_linking_for_editors(world):
     assert outsider.get(f"/api/v1/claims/{claim.pk}/also-appears/").status_code == 404  # a draft: not theirs to see
     assert outsider.get("/api/v1/claims/similar/", {"text": "Navalny vote"}).status_code == 403
     assert APIClient().get("/api/v1/claims/similar/", {"text": "Navalny vote"}).status_code == 401
+
+
+def _approve(claim: Claim) -> None:
+    reviewer = make_user(role="Reviewers")
+    services.submit_claim(claim, by=claim.created_by)
+    services.approve_claim(Claim.objects.get(pk=claim.pk), by=reviewer)
+
+
+def test_a_restated_claim_names_its_original_to_the_newsroom_and_to_readers_once_the_original_is_published(world):
+    api, claim, prison = world["api"], world["claim"], world["prison"]
+    linked = api.post(f"/api/v1/claims/{claim.pk}/also-appears/",
+                      {"article": prison.pk, "start": 0, "end": 14}, format="json").json()  # fmt: skip
+    assert linked["same_as"] == claim.pk
+    listed = {row["id"]: row["same_as"] for row in api.get("/api/v1/claims/").json()["results"]}
+    assert listed == {claim.pk: None, linked["id"]: claim.pk}
+    _approve(Claim.objects.get(pk=linked["id"]))
+
+    reader = APIClient()  # anonymous: sees the approved restatement, but not the draft it points at
+    assert reader.get(f"/api/v1/claims/{linked['id']}/").json()["same_as"] is None
+    assert [row["same_as"] for row in reader.get("/api/v1/claims/").json()["results"]] == [None]
+    header, *rows = csv_rows(reader)
+    assert header[-1] == "same_as"
+    assert [row[-1] for row in rows] == [""]
+    assert (
+        "sameClaimAs"
+        not in reader.get(f"/api/v1/claims/{linked['id']}/", HTTP_ACCEPT="application/ld+json").content.decode()
+    )
+
+    _approve(claim)
+    assert reader.get(f"/api/v1/claims/{linked['id']}/").json()["same_as"] == claim.pk
+    listed = {row["id"]: row["same_as"] for row in reader.get("/api/v1/claims/").json()["results"]}
+    assert listed == {claim.pk: None, linked["id"]: claim.pk}
+    assert {row[0]: row[-1] for row in csv_rows(reader)[1:]} == {str(claim.pk): "", str(linked["id"]): str(claim.pk)}
+    annotation = reader.get(f"/api/v1/claims/{linked['id']}/", HTTP_ACCEPT="application/ld+json").json()
+    assert annotation["https://w3id.org/factcheck/ns#sameClaimAs"].endswith(f"/annotations/{claim.pk}")
+
+
+def csv_rows(client: APIClient) -> list[list[str]]:
+    answer = client.get("/api/v1/export/claims.csv")
+    return list(csv.reader(io.StringIO(b"".join(answer.streaming_content).decode("utf-8-sig"))))

@@ -19,7 +19,7 @@ EXPORT = "/api/v1/export/claims.csv"
 COLUMNS = [
     "id", "article_id", "article_title", "article_url", "start", "end", "exact", "prefix", "suffix",
     "anchor_state", "verdict", "speaker", "summary", "note", "review_state", "created_by", "created_at",
-    "updated_at", "approved_at", "version", "source_count", "sources", "public_url",
+    "updated_at", "approved_at", "version", "source_count", "sources", "public_url", "same_as",
 ]  # fmt: skip
 
 
@@ -76,6 +76,7 @@ def test_the_csv_reads_back_as_the_claims_field_for_field(api, newsroom):
         assert row["article_url"] == (claim.article.source_url or f"{SITE_URL}/articles/{claim.article.slug}/")
         approved = claim.review_state == Claim.ReviewState.APPROVED
         assert row["public_url"] == (f"{SITE_URL}/claims/{claim.pk}/" if approved else "")
+        assert row["same_as"] == ""  # none of these restates another (tests/api/test_also_appears.py)
         assert bool(row["approved_at"]) == bool(claim.approved_at)
         assert row["created_at"].endswith("Z")
 
