@@ -9,7 +9,7 @@ from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from annotations import services
-from annotations.models import Article, ArticleRevision, Claim, Review, Source
+from annotations.models import Article, ArticleRevision, Claim, DismissedSuggestion, Review, Source
 
 
 class ArticleRevisionInline(admin.TabularInline):
@@ -191,4 +191,21 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, revision=None) -> bool:
+        return False
+
+
+@admin.register(DismissedSuggestion)
+class DismissedSuggestionAdmin(admin.ModelAdmin):
+    """Suggestions editors set aside; deleting one here shows it again in the editor."""
+
+    list_display = ["article", "text_revision", "start", "end", "dismissed_by", "dismissed_at"]
+    list_filter = ["dismissed_by"]
+    search_fields = ["article__title"]
+    list_select_related = ["article", "dismissed_by"]
+    readonly_fields = ["article", "text_revision", "start", "end", "dismissed_by", "dismissed_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, dismissal=None) -> bool:
         return False

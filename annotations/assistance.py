@@ -4,7 +4,7 @@ a span (annotations/speakers.py), and the same claim in other articles or among 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from annotations import similar, speakers, suggest
 from annotations.models import Article, Claim
@@ -15,9 +15,13 @@ ARTICLES_SEARCHED = 500
 CLAIMS_SEARCHED = 5_000
 
 
-def suggestions(body_text: str, *, claimed: Iterable[tuple[int, int]] = ()) -> list[dict]:
-    """The sentences of the text worth checking, in order, except those overlapping a claim already marked."""
+def suggestions(
+    body_text: str, *, claimed: Iterable[tuple[int, int]] = (), dismissed: Mapping[tuple[int, int], dict] | None = None
+) -> list[dict]:
+    """The sentences of the text worth checking, in order, except those overlapping a claim already marked; each
+    dismissed one (`dismissed`: by span, who and when) says so."""
     taken = sorted(claimed)
+    dismissed = dismissed or {}
     return [
         {
             "start": found.start,
@@ -27,6 +31,7 @@ def suggestions(body_text: str, *, claimed: Iterable[tuple[int, int]] = ()) -> l
             "kinds": list(found.kinds),
             "reasons": list(found.reasons),
             "speaker": speaker(body_text, found.start, found.end),
+            "dismissed": dismissed.get((found.start, found.end)),
         }
         for found in suggest.suggest_claims(body_text)
         if not any(start < found.end and found.start < end for start, end in taken)

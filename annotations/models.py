@@ -293,3 +293,27 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} by {self.reviewer} on claim {self.claim_id}"
+
+
+class DismissedSuggestion(models.Model):
+    """A suggested claim (annotations/suggest.py) that an editor set aside: hidden from the whole newsroom's list of
+    suggestions for this text of the article. A revised text gets a fresh look: dismissals hold for one revision."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="dismissed_suggestions")
+    text_revision = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "text_revision", "start", "end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "text_revision", "start", "end"], name="dismissed_suggestion_unique"
+            ),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="dismissed_suggestion_span_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Suggestion {self.start} to {self.end} dismissed on {self.article} (revision {self.text_revision})"

@@ -11,7 +11,7 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from annotations import roles
 from annotations.exports.records import ArticleRecord, ClaimRecord, SourceRecord
-from annotations.models import Article, Claim, Review, Source
+from annotations.models import Article, Claim, DismissedSuggestion, Review, Source
 
 
 def visible_claims_filter(user, prefix: str = "") -> Q:
@@ -292,6 +292,15 @@ def _sources_of(ids: list[int]) -> QuerySet[Source]:
     if ids[-1] - ids[0] < 2 * len(ids):
         return Source.objects.filter(claim_id__gte=ids[0], claim_id__lte=ids[-1])
     return Source.objects.filter(claim_id__in=ids)
+
+
+def dismissed_suggestions(article: Article) -> dict[tuple[int, int], dict]:
+    """The suggestions dismissed on the article's current text, by span: who dismissed each and when."""
+    dismissals = DismissedSuggestion.objects.filter(article=article, text_revision=article.text_revision)
+    return {
+        (start, end): {"by": username, "at": at}
+        for start, end, username, at in dismissals.values_list("start", "end", "dismissed_by__username", "dismissed_at")
+    }
 
 
 def reusable_sources(user, text: str, *, limit: int = 10) -> list[dict]:

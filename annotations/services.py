@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from annotations import anchoring, notifications, roles, sanitize, text
 from annotations.exports.w3c import AnnotationInput
 from annotations.ingest import ArticleInput
-from annotations.models import Article, ArticleRevision, Claim, Review, Source
+from annotations.models import Article, ArticleRevision, Claim, DismissedSuggestion, Review, Source
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -203,6 +203,29 @@ def link_claim(original: Claim, article: Article, *, start: int, end: int, by: U
         article, by=by, start=start, end=end, verdict=original.verdict, speaker=original.speaker,
         summary=original.summary, note=original.note, sources=sources, same_as=original.same_as or original,
     )  # fmt: skip
+
+
+def dismiss_suggestion(article: Article, *, start: int, end: int, text_revision: int, by: User) -> DismissedSuggestion:
+    """Set a suggested claim aside for the whole newsroom, for this revision of the text. Dismissing it again keeps
+    the first dismissal (who and when)."""
+    check_can_create(by)
+    _check_revision(article, text_revision, field="text_revision")
+    if not 0 <= start < end <= len(article.body_text):
+        raise DomainError(
+            f"The suggestion must lie within the article's text (0 to {len(article.body_text)}).", field="end"
+        )
+    dismissal, _ = DismissedSuggestion.objects.get_or_create(
+        article=article, text_revision=text_revision, start=start, end=end, defaults={"dismissed_by": by}
+    )
+    return dismissal
+
+
+def restore_suggestions(article: Article, *, text_revision: int, by: User) -> int:
+    """Show again every suggestion dismissed on this revision of the text; how many there were."""
+    check_can_create(by)
+    _check_revision(article, text_revision, field="text_revision")
+    deleted, _ = DismissedSuggestion.objects.filter(article=article, text_revision=text_revision).delete()
+    return deleted
 
 
 def update_claim(
@@ -447,13 +470,13 @@ _ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7e]+")
 _NOT_IN_URIS = re.compile(r"[<>\"{}|\\^`]")
 
 
-def _check_revision(article: Article, expected_revision: int | None) -> None:
+def _check_revision(article: Article, expected_revision: int | None, field: str = "article_revision") -> None:
     if expected_revision is not None and expected_revision != article.text_revision:
         raise DomainError(
             f"The article was revised (now revision {article.text_revision}, you had {expected_revision}); "
             "reload it and select the words again.",
             code="conflict",
-            field="article_revision",
+            field=field,
         )
 
 

@@ -293,6 +293,30 @@ class SpeakerAnswerSerializer(serializers.Serializer):
     speaker = SpeakerGuessSerializer(allow_null=True)
 
 
+class DismissalSerializer(serializers.Serializer):
+    by = serializers.CharField(allow_null=True, help_text="The username of the editor who dismissed it.")
+    at = serializers.DateTimeField()
+
+
+class DismissInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    """A suggestion to set aside (its span) in the text revision the editor saw."""
+
+    start = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    end = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    text_revision = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="The revision the offsets refer to."
+    )
+
+    def validate(self, data: dict) -> dict:
+        if data["end"] <= data["start"]:
+            raise serializers.ValidationError({"end": ["The end must come after the start."]})
+        return data
+
+
+class RestoreInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    text_revision = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
 class SuggestionSerializer(serializers.Serializer):
     start = serializers.IntegerField()
     end = serializers.IntegerField()
@@ -301,6 +325,7 @@ class SuggestionSerializer(serializers.Serializer):
     kinds = serializers.ListField(child=serializers.CharField(), help_text="The rules that fired.")
     reasons = serializers.ListField(child=serializers.CharField(), help_text="Why each rule fired, with the words.")
     speaker = SpeakerGuessSerializer(allow_null=True)
+    dismissed = DismissalSerializer(allow_null=True, help_text="Who set it aside and when, or null.")
 
 
 class SuggestionsSerializer(serializers.Serializer):

@@ -149,8 +149,40 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         article = self.get_object()
         newsroom_only(self, request, "Suggestions")
         claimed = queries.claims_visible_to(request.user).filter(article=article).values_list("start", "end")
-        found = assistance.suggestions(article.body_text, claimed=list(claimed))
+        found = assistance.suggestions(
+            article.body_text, claimed=list(claimed), dismissed=queries.dismissed_suggestions(article)
+        )
         return Response({"article": article.pk, "text_revision": article.text_revision, "suggestions": found})
+
+    @extend_schema(
+        summary="Dismiss a suggestion for the whole newsroom, for this text revision (editors)",
+        request=serializers.DismissInputSerializer,
+        responses={201: serializers.DismissalSerializer},
+        methods=["POST"],
+    )
+    @extend_schema(
+        summary="Show every dismissed suggestion of this text revision again (editors)",
+        parameters=[serializers.RestoreInputSerializer],
+        responses={200: OpenApiTypes.OBJECT},
+        methods=["DELETE"],
+    )
+    @action(
+        detail=True, methods=["post", "delete"], url_path="suggestions/dismissed", pagination_class=None,
+        filter_backends=[],
+    )  # fmt: skip
+    def dismissed_suggestions(self, request: Request, pk: str) -> Response:
+        article = self.get_object()
+        services.check_can_create(request.user)  # a refusal says so before any detail of the input
+        if request.method == "DELETE":
+            given = serializers.RestoreInputSerializer(data=request.query_params)
+            given.is_valid(raise_exception=True)
+            restored = services.restore_suggestions(article, by=request.user, **given.validated_data)
+            return Response({"restored": restored})
+        given = serializers.DismissInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        dismissal = services.dismiss_suggestion(article, by=request.user, **given.validated_data)
+        by = dismissal.dismissed_by.get_username() if dismissal.dismissed_by else None
+        return Response({"by": by, "at": dismissal.dismissed_at}, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Who likely said the selected words, and why (newsroom only)",

@@ -135,3 +135,78 @@ def test_source_reuse_needs_two_characters_and_the_newsroom(cited):
 def test_source_reuse_costs_a_constant_number_of_queries(cited, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         as_user(cited).get("/api/v1/sources/", {"q": "example"})
+
+
+def dismissed_url(article) -> str:
+    return f"/api/v1/articles/{article.pk}/suggestions/dismissed/"
+
+
+def suggested(client, article) -> dict[str, dict]:
+    return {
+        item["exact"]: item for item in client.get(f"/api/v1/articles/{article.pk}/suggestions/").json()["suggestions"]
+    }
+
+
+def test_a_dismissed_suggestion_is_set_aside_for_every_editor_until_shown_again(article):
+    ed, colleague = as_user(make_user("ed", role="Editors")), as_user(make_user("kim", role="Editors"))
+    tweet = suggested(ed, article)[TWEET]
+    assert tweet["dismissed"] is None
+    body = {"start": tweet["start"], "end": tweet["end"], "text_revision": article.text_revision}
+    answer = ed.post(dismissed_url(article), body, format="json")
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["by"] == "ed"
+    seen = suggested(colleague, article)[TWEET]["dismissed"]
+    assert (seen["by"], seen["at"]) == ("ed", answer.json()["at"])
+    # Dismissing it again (another editor, a second click) keeps the first dismissal.
+    assert colleague.post(dismissed_url(article), body, format="json").json()["by"] == "ed"
+
+    restored = colleague.delete(f"{dismissed_url(article)}?text_revision={article.text_revision}")
+    assert (restored.status_code, restored.json()) == (200, {"restored": 1})
+    assert suggested(ed, article)[TWEET]["dismissed"] is None
+
+
+def test_a_revised_text_gets_a_fresh_look_and_a_stale_dismissal_is_refused(article):
+    editor = make_user("ed", role="Editors")
+    ed = as_user(editor)
+    tweet = suggested(ed, article)[TWEET]
+    body = {"start": tweet["start"], "end": tweet["end"], "text_revision": article.text_revision}
+    assert ed.post(dismissed_url(article), body, format="json").status_code == 201
+    services.revise_article(article, article.body_html + "<p>One more line.</p>", by=editor, reason="update")
+    assert suggested(ed, article)[TWEET]["dismissed"] is None
+    stale = ed.post(dismissed_url(article), body, format="json")
+    assert stale.status_code == 409
+    assert "revised" in stale.json()["detail"]
+    stale_restore = ed.delete(f"{dismissed_url(article)}?text_revision={body['text_revision']}")
+    assert stale_restore.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"start": 5, "end": 5, "text_revision": 1}, "end"),
+        ({"start": -1, "end": 5, "text_revision": 1}, "start"),
+        ({"start": 0, "end": 10**7, "text_revision": 1}, "end"),
+        ({"start": 0, "end": 5}, "text_revision"),
+        ({"start": 0, "end": 5, "text_revision": 1, "by": "someone"}, "by"),
+        ({"start": "x", "end": 5, "text_revision": 1}, "start"),
+    ],
+)
+def test_a_bad_dismissal_gets_400_naming_the_field_and_changes_nothing(article, body, field):
+    from annotations.models import DismissedSuggestion
+
+    answer = as_user(make_user("ed", role="Editors")).post(dismissed_url(article), body, format="json")
+    assert answer.status_code == 400
+    assert field in answer.json()
+    assert not DismissedSuggestion.objects.exists()
+
+
+def test_only_editors_dismiss_suggestions(article):
+    body = {"start": 0, "end": 5, "text_revision": article.text_revision}
+    assert (
+        as_user(make_user("rev", role="Reviewers")).post(dismissed_url(article), body, format="json").status_code == 403
+    )
+    assert APIClient().post(dismissed_url(article), body, format="json").status_code in (401, 403)
+    assert (
+        as_user(make_user("rev2", role="Reviewers")).delete(f"{dismissed_url(article)}?text_revision=1").status_code
+        == 403
+    )

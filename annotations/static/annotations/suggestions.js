@@ -2,9 +2,10 @@
 // yet. They are listed in the panel, each with its words, score, reasons and likely speaker, and painted
 // faintly on their words with the CSS Custom Highlight API, which leaves the article's DOM alone: claim
 // marks, selections and offsets are untouched. The entry with the keyboard focus is painted stronger.
-// "Mark as claim" hands the span to the claim form; "Dismiss" hides it in this browser.
+// "Mark as claim" hands the span to the claim form; "Dismiss" sets it aside for the whole newsroom (on the server,
+// for this revision of the text).
 
-import { config, request } from "./api.js";
+import { config, errorText, request } from "./api.js";
 import { shorten } from "./claim-form.js";
 
 const PAINT = "factcheck-suggestion";
@@ -31,7 +32,7 @@ export class Suggestions {
     this.shown = [];
     this.ranges = new Map();
     this.current = null;
-    this.dismissed = new Set(readDismissed());
+    this.dismissed = new Set();
     this.asked = 0;
     this.hovering = null;
 
@@ -48,12 +49,7 @@ export class Suggestions {
     this.list.addEventListener("focusout", (event) => {
       if (!this.list.contains(event.relatedTarget)) this.setCurrent(null);
     });
-    this.restore.addEventListener("click", () => {
-      this.dismissed.clear();
-      writeDismissed(this.dismissed);
-      this.onChange();
-      this.list.querySelector("button")?.focus();
-    });
+    this.restore.addEventListener("click", () => this.restoreAll());
     // In the text: hovering a suggestion's words explains it (title); clicking them leads to its entry.
     body.addEventListener("mousemove", (event) => {
       if (this.hovering) return;
@@ -84,6 +80,7 @@ export class Suggestions {
       this.say("The article was revised since this page was opened: reload it to see suggestions.");
     } else {
       this.found = answer.data.suggestions.map((suggestion) => ({ ...suggestion, key: `${suggestion.start}-${suggestion.end}` }));
+      this.dismissed = new Set(this.found.filter((suggestion) => suggestion.dismissed).map((suggestion) => suggestion.key));
       this.say("");
     }
     this.onChange();
@@ -171,14 +168,37 @@ export class Suggestions {
     this.onMark(suggestion, this.scrollTo(suggestion));
   }
 
-  dismiss(suggestion) {
+  /** Hidden at once; shown again with the server's reason if it refuses or cannot be reached. */
+  async dismiss(suggestion) {
     const index = this.shown.indexOf(suggestion);
     this.dismissed.add(suggestion.key);
-    writeDismissed(this.dismissed);
     this.onChange();
     // Keep the keyboard where it was: on the next suggestion, else the previous, else the section.
     const next = this.list.children[Math.min(index, this.list.children.length - 1)];
     (next?.querySelector("[data-dismiss]") ?? this.section.querySelector("summary")).focus();
+    const { start, end } = suggestion;
+    const answer = await request("POST", `/api/v1/articles/${config.articleId}/suggestions/dismissed/`, {
+      start,
+      end,
+      text_revision: config.textRevision,
+    });
+    if (answer.ok) return;
+    this.dismissed.delete(suggestion.key);
+    this.say(`Not dismissed: ${errorText(answer)}`);
+    this.onChange();
+  }
+
+  async restoreAll() {
+    const query = new URLSearchParams({ text_revision: config.textRevision });
+    const answer = await request("DELETE", `/api/v1/articles/${config.articleId}/suggestions/dismissed/?${query}`);
+    if (!answer.ok) {
+      this.say(`The dismissed suggestions could not be shown again: ${errorText(answer)}`);
+      return;
+    }
+    this.dismissed.clear();
+    this.say("");
+    this.onChange();
+    this.list.querySelector("button")?.focus();
   }
 
   /** Scroll the suggestion's words to the middle of the window; returns where they are now. */
@@ -248,28 +268,4 @@ function actionButton(label, className, action, describedBy) {
 function describe(suggestion) {
   const speaker = suggestion.speaker ? ` Proposed speaker: ${suggestion.speaker.name}.` : "";
   return `Suggested claim (score ${suggestion.score.toFixed(2)}): ${suggestion.reasons.join("; ")}.${speaker}`;
-}
-
-// Dismissals live in this browser's localStorage, per article and text revision: a revised text gets a
-// fresh look. Storage can be refused (private windows, quotas): then they last until the page is left.
-function storageKey() {
-  return `factcheck:dismissed-suggestions:${config.articleId}:r${config.textRevision}`;
-}
-
-function readDismissed() {
-  try {
-    const stored = JSON.parse(window.localStorage.getItem(storageKey()) ?? "[]");
-    return Array.isArray(stored) ? stored.filter((key) => typeof key === "string") : [];
-  } catch {
-    return [];
-  }
-}
-
-function writeDismissed(keys) {
-  try {
-    if (keys.size) window.localStorage.setItem(storageKey(), JSON.stringify([...keys]));
-    else window.localStorage.removeItem(storageKey());
-  } catch {
-    // Not stored: the dismissal still holds while the page is open.
-  }
 }
