@@ -61,7 +61,8 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
         claims = super().filter_queryset(queryset)
         # After every filter and the ordering: how a search is best read depends on all of them.
-        return search.few_matches_first(claims) if self.form.cleaned_data.get("q") else claims
+        text = self.form.cleaned_data.get("q")
+        return search.few_matches_first(claims, text) if text else claims
 
     def changed_after(self, claims: QuerySet[Claim], name: str, value: datetime.datetime) -> QuerySet[Claim]:
         # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 (and Python) allow.

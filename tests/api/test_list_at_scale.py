@@ -274,5 +274,20 @@ def test_a_search_pages_the_same_whether_its_matches_are_read_first_or_walked(
             seen += ids(page)
             url = page["next"]
     assert seen == ids(expected.json())
-    read_first = any("GREATEST" in query["sql"] for query in queries.captured_queries)
-    assert read_first is (connection.vendor == "postgresql" and few > 0)
+    read_first = [query["sql"] for query in queries.captured_queries if "GREATEST" in query["sql"]]
+    assert bool(read_first) is (connection.vendor == "postgresql" and few > 0)
+    # ...and then only the page's ids are sorted, its claims read by id.
+    assert all('"id" IN (SELECT' in sql for sql in read_first)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's estimates are PostgreSQL's")
+def test_a_search_of_several_words_is_bounded_by_its_rarest_word(as_editor, claims, monkeypatch):
+    # The planner multiplies the words' shares as if unrelated; every match holds each word, so the rarest word
+    # bounds the matches: a common word beside a rare one is still a search with few matches.
+    from annotations import search
+
+    monkeypatch.setattr(search, "_estimated_matches", {"common": 10**6, "rare": 10}.get)
+    for text, read_first in [("common", False), ("common rare", True), ("rare common", True)]:
+        with CaptureQueriesContext(connection) as queries:
+            as_editor.get("/api/v1/claims/", {"q": text})
+        assert any("GREATEST" in query["sql"] for query in queries.captured_queries) is read_first, text
