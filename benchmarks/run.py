@@ -547,7 +547,7 @@ def main() -> int:
     return 0
 
 
-PARTS = {"suggestions": suggestions_section, "load": load_section}
+PARTS = {"suggestions": suggestions_section, "load": load_section, "scale": scale_section}
 
 
 def update_part(name: str) -> int:
