@@ -297,7 +297,7 @@ def _sources_of(ids: list[int]) -> QuerySet[Source]:
 
 def dismissed_suggestions(article: Article) -> dict[tuple[int, int], dict]:
     """The suggestions dismissed on the article's current text, by span: who dismissed each and when."""
-    dismissals = DismissedSuggestion.objects.filter(article=article, text_revision=article.text_revision)
+    dismissals = DismissedSuggestion.objects.filter(article=article, text_revision=article.text_revision).order_by()
     return {
         (start, end): {"by": username, "at": at}
         for start, end, username, at in dismissals.values_list("start", "end", "dismissed_by__username", "dismissed_at")

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from annotations import anchoring, notifications, roles, sanitize, text
+from annotations import anchoring, notifications, roles, sanitize, suggest, text
 from annotations.exports.w3c import AnnotationInput
 from annotations.ingest import ArticleInput
 from annotations.models import Article, ArticleRevision, Claim, DismissedSuggestion, Review, Source
@@ -206,14 +206,17 @@ def link_claim(original: Claim, article: Article, *, start: int, end: int, by: U
 
 
 def dismiss_suggestion(article: Article, *, start: int, end: int, text_revision: int, by: User) -> DismissedSuggestion:
-    """Set a suggested claim aside for the whole newsroom, for this revision of the text. Dismissing it again keeps
-    the first dismissal (who and when)."""
-    check_can_create(by)
-    _check_revision(article, text_revision, field="text_revision")
+    """Set a suggested claim aside for the whole newsroom, for this revision of the text. Only a span the rules
+    suggest in the current text can be dismissed; dismissing it again keeps the first dismissal (who and when)."""
+    check_can_dismiss(by)
+    _check_revision(article, text_revision, field="text_revision", then="reload the suggestions")
     if not 0 <= start < end <= len(article.body_text):
         raise DomainError(
             f"The suggestion must lie within the article's text (0 to {len(article.body_text)}).", field="end"
         )
+    if (start, end) not in {(found.start, found.end) for found in suggest.suggest_claims(article.body_text)}:
+        raise DomainError("No suggestion has exactly these words in the current text: reload the suggestions.",
+                          field="start")  # fmt: skip
     dismissal, _ = DismissedSuggestion.objects.get_or_create(
         article=article, text_revision=text_revision, start=start, end=end, defaults={"dismissed_by": by}
     )
@@ -222,10 +225,15 @@ def dismiss_suggestion(article: Article, *, start: int, end: int, text_revision:
 
 def restore_suggestions(article: Article, *, text_revision: int, by: User) -> int:
     """Show again every suggestion dismissed on this revision of the text; how many there were."""
-    check_can_create(by)
-    _check_revision(article, text_revision, field="text_revision")
+    check_can_dismiss(by)
+    _check_revision(article, text_revision, field="text_revision", then="reload the suggestions")
     deleted, _ = DismissedSuggestion.objects.filter(article=article, text_revision=text_revision).delete()
     return deleted
+
+
+def check_can_dismiss(by: User) -> None:
+    if not roles.is_editor(by):
+        raise DomainError("Only editors can dismiss suggestions or show them again.", code="forbidden")
 
 
 def update_claim(
@@ -470,11 +478,15 @@ _ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7e]+")
 _NOT_IN_URIS = re.compile(r"[<>\"{}|\\^`]")
 
 
-def _check_revision(article: Article, expected_revision: int | None, field: str = "article_revision") -> None:
+def _check_revision(
+    article: Article,
+    expected_revision: int | None,
+    field: str = "article_revision",
+    then: str = "reload it and select the words again",
+) -> None:
     if expected_revision is not None and expected_revision != article.text_revision:
         raise DomainError(
-            f"The article was revised (now revision {article.text_revision}, you had {expected_revision}); "
-            "reload it and select the words again.",
+            f"The article was revised (now revision {article.text_revision}, you had {expected_revision}); {then}.",
             code="conflict",
             field=field,
         )

@@ -23,7 +23,7 @@ def claim():
     return claim
 
 
-@pytest.mark.parametrize("model", ["article", "claim", "source", "review"])
+@pytest.mark.parametrize("model", ["article", "claim", "source", "review", "articlerevision", "dismissedsuggestion"])
 def test_every_model_has_a_changelist(admin_client, claim, model):
     response = admin_client.get(reverse(f"admin:annotations_{model}_changelist"))
     assert response.status_code == 200
@@ -89,3 +89,20 @@ def test_admin_applies_the_editing_rules_of_the_api(client, claim):
     assert 'name="speaker"' in client.get(url).content.decode()
     Claim.objects.filter(pk=claim.pk).update(review_state="approved")
     assert 'name="speaker"' not in client.get(url).content.decode()  # approved claims are locked
+
+
+def test_a_newsroom_admin_sees_who_dismissed_which_suggestion_and_can_bring_it_back(client, claim):
+    from annotations.models import DismissedSuggestion
+
+    editor = make_user("ed", role="Editors")
+    article = claim.article
+    dismissal = DismissedSuggestion.objects.create(
+        article=article, text_revision=article.text_revision, start=0, end=5, dismissed_by=editor
+    )
+    client.force_login(make_user("chief", role="Admins", is_staff=True))  # an admin by role, not a superuser
+    listed = client.get(reverse("admin:annotations_dismissedsuggestion_changelist"))
+    assert listed.status_code == 200
+    assert "ed" in listed.content.decode()
+    delete = reverse("admin:annotations_dismissedsuggestion_delete", args=[dismissal.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not DismissedSuggestion.objects.exists()

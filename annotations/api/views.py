@@ -172,9 +172,12 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )  # fmt: skip
     def dismissed_suggestions(self, request: Request, pk: str) -> Response:
         article = self.get_object()
-        services.check_can_create(request.user)  # a refusal says so before any detail of the input
+        services.check_can_dismiss(request.user)  # a refusal says so before any detail of the input
         if request.method == "DELETE":
-            given = serializers.RestoreInputSerializer(data=request.query_params)
+            # Only its own parameter: others in the query (?format=json) are not unknown fields of a body.
+            given = serializers.RestoreInputSerializer(
+                data={"text_revision": request.query_params.get("text_revision")}
+            )
             given.is_valid(raise_exception=True)
             restored = services.restore_suggestions(article, by=request.user, **given.validated_data)
             return Response({"restored": restored})

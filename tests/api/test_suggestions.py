@@ -210,3 +210,24 @@ def test_only_editors_dismiss_suggestions(article):
         as_user(make_user("rev2", role="Reviewers")).delete(f"{dismissed_url(article)}?text_revision=1").status_code
         == 403
     )
+
+
+def test_only_a_current_suggestion_can_be_dismissed(article):
+    from annotations.models import DismissedSuggestion
+
+    ed = as_user(make_user("ed", role="Editors"))
+    tweet = suggested(ed, article)[TWEET]
+    body = {"start": tweet["start"], "end": tweet["end"] - 1, "text_revision": article.text_revision}
+    answer = ed.post(dismissed_url(article), body, format="json")
+    assert answer.status_code == 400
+    assert "reload the suggestions" in answer.json()["start"][0]
+    assert not DismissedSuggestion.objects.exists()
+
+
+def test_showing_dismissed_suggestions_again_ignores_other_query_parameters(article):
+    ed = as_user(make_user("ed", role="Editors"))
+    answer = ed.delete(f"{dismissed_url(article)}?text_revision={article.text_revision}&format=json")
+    assert (answer.status_code, answer.json()) == (200, {"restored": 0})
+    missing = ed.delete(dismissed_url(article))
+    assert missing.status_code == 400
+    assert "text_revision" in missing.json()

@@ -33,6 +33,7 @@ export class Suggestions {
     this.ranges = new Map();
     this.current = null;
     this.dismissed = new Set();
+    this.pending = new Set(); // dismissals on their way to the server: a list loaded meanwhile keeps them hidden
     this.asked = 0;
     this.hovering = null;
 
@@ -80,7 +81,8 @@ export class Suggestions {
       this.say("The article was revised since this page was opened: reload it to see suggestions.");
     } else {
       this.found = answer.data.suggestions.map((suggestion) => ({ ...suggestion, key: `${suggestion.start}-${suggestion.end}` }));
-      this.dismissed = new Set(this.found.filter((suggestion) => suggestion.dismissed).map((suggestion) => suggestion.key));
+      const dismissed = this.found.filter((suggestion) => suggestion.dismissed).map((suggestion) => suggestion.key);
+      this.dismissed = new Set([...dismissed, ...this.pending]);
       this.say("");
     }
     this.onChange();
@@ -177,11 +179,13 @@ export class Suggestions {
     const next = this.list.children[Math.min(index, this.list.children.length - 1)];
     (next?.querySelector("[data-dismiss]") ?? this.section.querySelector("summary")).focus();
     const { start, end } = suggestion;
+    this.pending.add(suggestion.key);
     const answer = await request("POST", `/api/v1/articles/${config.articleId}/suggestions/dismissed/`, {
       start,
       end,
       text_revision: config.textRevision,
     });
+    this.pending.delete(suggestion.key);
     if (answer.ok) return;
     this.dismissed.delete(suggestion.key);
     this.say(`Not dismissed: ${errorText(answer)}`);
