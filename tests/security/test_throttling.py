@@ -195,3 +195,52 @@ def test_a_throttle_cache_that_cannot_be_written_lets_requests_through_and_logs_
     monkeypatch.setattr(cache, "set", unwritable)
     assert [APIClient().get("/api/v1/claims/").status_code for _ in range(5)] == [200] * 5
     assert "API throttling is off" in caplog.text
+
+
+def _count_many(folder: str, times: int) -> None:
+    from annotations.api.throttling import FileCounts
+
+    counts = FileCounts(folder)
+    for _ in range(times):
+        counts.add("throttle_user_1", window=7, limit=10**9)
+
+
+def test_file_counts_refuse_beyond_the_limit_until_the_next_window_each_client_on_its_own(tmp_path):
+    from annotations.api.throttling import FileCounts
+
+    counts = FileCounts(str(tmp_path / "throttles"))  # made on first use
+    assert [counts.add("a", window=1, limit=3) for _ in range(5)] == [True, True, True, False, False]
+    assert counts.add("b", window=1, limit=3)  # another client
+    assert counts.add("a", window=2, limit=3)  # the next window starts afresh
+
+
+def test_file_counts_lose_no_request_when_workers_count_at_once(tmp_path):
+    # Four processes count the same client 300 times each: under the lock, 1,200 exactly (a read-then-write
+    # cache, as Django's file cache is, loses the counts of workers that write at the same moment).
+    import multiprocessing
+    import struct
+
+    processes = [multiprocessing.Process(target=_count_many, args=(str(tmp_path), 300)) for _ in range(4)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(30)
+    assert [process.exitcode for process in processes] == [0] * 4
+    (only,) = list(tmp_path.iterdir())
+    assert struct.unpack("<qq", only.read_bytes()) == (7, 1200)
+
+
+def test_file_counts_of_clients_gone_for_a_day_are_swept(tmp_path):
+    import os
+    import time
+
+    from annotations.api.throttling import FileCounts
+
+    counts = FileCounts(str(tmp_path))
+    counts.add("old", window=1, limit=5)
+    counts.add("recent", window=1, limit=5)
+    old = next(tmp_path.iterdir())  # either client's file: one of the two made old
+    a_day_ago = time.time() - FileCounts.STALE_SECONDS - 60
+    os.utime(old, (a_day_ago, a_day_ago))
+    assert counts.sweep() == 1
+    assert len(list(tmp_path.iterdir())) == 1
