@@ -547,7 +547,12 @@ def main() -> int:
     return 0
 
 
-PARTS = {"suggestions": suggestions_section, "load": load_section, "scale": scale_section}
+PARTS = {
+    "suggestions": suggestions_section,
+    "load": load_section,
+    "scale": scale_section,
+    "exports": export_section,
+}
 
 
 def update_part(name: str) -> int:
