@@ -566,8 +566,10 @@ def update_part(name: str) -> int:
     here = next((i for i in sections if old[i].split(" (")[0] == lines[1].split(" (")[0]), None)
     if here is None:  # a new section: at the end
         start = end = len(old)
-    else:  # from the blank line before its heading to the one before the next heading
-        start, end = here - 1, next((i - 1 for i in sections if i > here), len(old))
+    else:  # from the blank line before its heading to the one before the next heading it does not write itself
+        written = {line.split(" (")[0] for line in lines if line.startswith("## ")}
+        start = here - 1
+        end = next((i - 1 for i in sections if i > here and old[i].split(" (")[0] not in written), len(old))
     DOC.write_text("\n".join(old[:start] + lines + old[end:]) + "\n")
     print("\n".join(lines))
     if missed:
