@@ -1,4 +1,5 @@
-"""Answers kept until the data changes: the claim list and its searches, the article page, API tokens' users.
+"""Answers kept until the data changes: the claim list and its searches, the article page, the users of API tokens
+and of sessions (annotations/backends.py).
 
 The database keeps one number, the data version, which every committed change to articles, claims, sources, users,
 groups or API tokens increases (triggers, migrations/0008_data_version.py: no way of writing can skip them). An

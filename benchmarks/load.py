@@ -123,7 +123,7 @@ def prepare() -> None:
     token = Token.objects.create(user=user)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "annotations.backends.KeptModelBackend"  # the backend a sign-in records
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     article = Article.objects.annotate(claim_count=Count("claims")).get(claim_count=PAGE_CLAIMS)

@@ -172,6 +172,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a sign-in from a client locked out after repeated failures, before checking the password.
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend with each signed-in newsroom member read once per data version (annotations/backends.py).
+    "annotations.backends.KeptModelBackend",
+    # For sessions signed in before KeptModelBackend: a session names the backend that signed it in.
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -263,9 +263,56 @@ def test_a_kept_page_costs_the_article_id_and_the_data_version(claim, editor, dj
     first_reader, first_desk = reader.get(page), desk.get(page)
     with django_assert_max_num_queries(2):  # the article's id, the data version
         assert reader.get(page).content.count(b'"exact":') == first_reader.content.count(b'"exact":')
-    with django_assert_max_num_queries(4):  # and the session with its user
+    with django_assert_max_num_queries(3):  # and the session (its user is kept: annotations/backends.py)
         assert desk.get(page).status_code == first_desk.status_code == 200
     assert Client().get("/articles/no-such-story/").status_code == 404
+
+
+def session_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def user_queries(queries) -> list[str]:
+    return [query["sql"] for query in queries.captured_queries if 'FROM "auth_user"' in query["sql"]]
+
+
+def test_a_signed_in_member_is_read_once_per_data_version_and_every_change_shows_at_once(claim, editor):
+    from django.test.utils import CaptureQueriesContext
+
+    make_claim(claim.article, exact="Critics say", note="draft", created_by=editor, updated_by=editor)
+    desk = session_client(editor)
+    assert len(notes(desk.get(LIST))) == 2
+    with CaptureQueriesContext(connection) as queries:
+        assert len(notes(desk.get(LIST))) == 2
+    assert user_queries(queries) == []
+    editor.groups.clear()
+    assert notes(desk.get(LIST)) == [""], "without a newsroom role, drafts are hidden"
+    editor.set_password("a new one")
+    editor.save()
+    assert notes(desk.get(LIST)) == [""]
+    assert "_auth_user_id" not in desk.session, "a changed password signs the session out"
+
+
+def test_a_deactivated_member_is_signed_out_with_the_next_request(claim, editor):
+    make_claim(claim.article, exact="Critics say", note="draft", created_by=editor, updated_by=editor)
+    desk = session_client(editor)
+    assert len(notes(desk.get(LIST))) == 2
+    get_user_model().objects.filter(pk=editor.pk).update(is_active=False)
+    assert notes(desk.get(LIST)) == [""], "read as a member of the public"
+
+
+def test_staff_are_read_afresh_on_every_request(claim):
+    # The admin checks Django permissions, whose tables the data version does not count.
+    from django.test.utils import CaptureQueriesContext
+
+    chief = make_user("chief", role="Admins", is_staff=True)
+    admin = session_client(chief)
+    admin.get(LIST)
+    with CaptureQueriesContext(connection) as queries:
+        assert admin.get(LIST).status_code == 200
+    assert len(user_queries(queries)) == 1
 
 
 # The tables whose changes the data version counts, as the migration that made the triggers names them.
