@@ -287,6 +287,38 @@ def test_orphan_is_listed_apart_and_re_attached_by_selecting_words(page, live_se
     assert page.locator("#orphan-list li").count() == 0
 
 
+def test_a_second_mouseup_while_re_attaching_sends_the_change_once(page, live_server, editor, article, problems):
+    """Under load the click's own mouseup could be handled after the selection was made: the change went twice
+    and the second, refused as stale (412), replaced "Re-attached" with "Someone else changed this claim"."""
+    claim = services.create_claim(article, by=editor, exact="Critics say", verdict="disputed")
+    services.revise_article(article, BODY.replace("Critics say", "Opponents argue"), by=editor)
+    sign_in(page, live_server, editor)
+    open_article(page, live_server, article.__class__.objects.get(pk=article.pk))
+    patches = []
+    page.on("request", lambda request: request.method == "PATCH" and patches.append(request.url))
+    page.click("[data-reattach]")
+    page.evaluate(
+        """() => {
+            const body = document.getElementById("article-body");
+            const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode()) && !node.data.includes("Opponents argue")) {}
+            const at = node.data.indexOf("Opponents argue");
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + "Opponents argue".length);
+            const selection = getSelection(); selection.removeAllRanges(); selection.addRange(range);
+            body.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+            body.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+        }"""
+    )
+    expect(page.locator("#editor-status")).to_have_text(re.compile(r"^Re-attached"))
+    expect(page.locator("#orphan-list li")).to_have_count(0)
+    assert patches == [f"{live_server.url}/api/v1/claims/{claim.pk}/"]
+    claim.refresh_from_db()
+    assert (claim.anchor_state, claim.exact, claim.version) == ("anchored", "Opponents argue", 3)
+
+
 def test_the_page_loads_nothing_from_outside_the_app(page, live_server, editor, article):
     services.create_claim(article, by=editor, exact="Critics say", verdict="disputed")
     requested = []

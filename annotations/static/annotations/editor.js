@@ -264,7 +264,11 @@ async function onSelectionDone() {
     return;
   }
   if (reattaching) {
-    await reattach(reattaching, selection);
+    // Taken at once: a second mouseup (or Shift+arrow) before the answer arrives must not send the change again,
+    // which the server would refuse as a stale version after the first one landed.
+    const id = reattaching;
+    reattaching = null;
+    await reattach(id, selection);
     return;
   }
   if (!config.isEditor) return;
@@ -284,7 +288,6 @@ body.addEventListener("keyup", (event) => {
 async function reattach(id, selection) {
   const claim = claims.find((candidate) => candidate.id === id);
   const answer = await request("PATCH", `/api/v1/claims/${id}/`, { start: selection.start, end: selection.end, exact: selection.exact, article_revision: config.textRevision }, { "If-Match": etagOf(claim) });
-  reattaching = null;
   document.body.classList.remove("is-reattaching");
   if (answer.ok) {
     replaceClaim(answer.data);
