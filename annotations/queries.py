@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
@@ -236,11 +236,15 @@ SOURCE_COLUMNS = (
 ARTICLE_COLUMNS = ("pk", "slug", "title", "publisher", "published_on", "source_url")
 
 
-def export_records(claims: QuerySet[Claim], chunk_size: int = 2000) -> Iterator[tuple[ClaimRecord, ArticleRecord]]:
-    """Each claim (in id order) with its sources and its article, read `chunk_size` claims at a time.
+def export_records(
+    claims: QuerySet[Claim], chunk_size: int = 2000, *, appearances: bool = False
+) -> Iterator[tuple[ClaimRecord, ArticleRecord]]:
+    """Each claim (in id order) with its sources and its article, read `chunk_size` claims at a time; with
+    `appearances`, also the other articles where the same claim is published (ClaimRecord.also_in, for ClaimReview).
 
-    At most three queries per chunk (claims with their authors, their sources, the articles not seen yet), walking
-    the ids rather than OFFSET, so a chunk deep into a million claims costs what the first did.
+    At most three queries per chunk (claims with their authors, their sources, the articles not seen yet; a fourth
+    for the appearances), walking the ids rather than OFFSET, so a chunk deep into a million claims costs what the
+    first did.
     """
     claims = claims.order_by("pk")
     articles: dict[int, ArticleRecord] = {}
@@ -257,6 +261,7 @@ def export_records(claims: QuerySet[Claim], chunk_size: int = 2000) -> Iterator[
         if unseen:
             for values in Article.objects.filter(pk__in=unseen).values_list(*ARTICLE_COLUMNS):
                 articles[values[0]] = ArticleRecord(*values)
+        published_groups = _published_groups(rows) if appearances else {}
         for (
             pk,
             article_id,
@@ -278,11 +283,34 @@ def export_records(claims: QuerySet[Claim], chunk_size: int = 2000) -> Iterator[
                 canonical=canonical, sources=tuple(sources.get(pk, ())),
                 # The open formats publish: they name the claim stated again once it is published too.
                 same_as=same_as if same_as_state == Claim.ReviewState.APPROVED else None,
+                also_in=_elsewhere(published_groups.get(same_as or pk, ()), pk, article_id),
             )  # fmt: skip
             yield claim, articles[article_id]
         if len(rows) < chunk_size:
             return  # a short chunk was the last: no query to find there are no more
         last = ids[-1]
+
+
+def _published_groups(rows: list[tuple]) -> dict[int, list[tuple[int, ArticleRecord]]]:
+    """The approved claims of each same-claim group the rows belong to, with their articles, by the group's first
+    claim (a restatement's same_as names the first of its chain, services.link_claim). One query."""
+    roots = {row[-2] or row[0] for row in rows}
+    originals = {row[-2] for row in rows if row[-2]}
+    members = Claim.objects.filter(review_state=Claim.ReviewState.APPROVED).filter(
+        Q(same_as_id__in=roots) | Q(pk__in=originals)
+    )
+    groups: dict[int, list[tuple[int, ArticleRecord]]] = defaultdict(list)
+    for pk, same_as, *article in members.order_by().values_list(
+        "pk", "same_as_id", *(f"article__{column}" for column in ARTICLE_COLUMNS)
+    ):
+        groups[same_as or pk].append((pk, ArticleRecord(*article)))
+    return groups
+
+
+def _elsewhere(members: Iterable[tuple[int, ArticleRecord]], pk: int, article_id: int) -> tuple[ArticleRecord, ...]:
+    """The articles, other than the claim's own, where its group is published: each once, oldest first."""
+    others = {article.id: article for member, article in members if member != pk and article.id != article_id}
+    return tuple(sorted(others.values(), key=lambda a: (a.published_on or datetime.date.max, a.id)))
 
 
 def _sources_of(ids: list[int]) -> QuerySet[Source]:

@@ -191,7 +191,8 @@ class ClaimReviewExport(ExportView):
     def get(self, request: Request) -> HttpResponse:
         claims = self.claims(request).filter(review_state=Claim.ReviewState.APPROVED)
         return jsonld_stream(
-            stream.claim_reviews(queries.export_records(claims), site_for(request)), "application/ld+json"
+            stream.claim_reviews(queries.export_records(claims, appearances=True), site_for(request)),
+            "application/ld+json",
         )
 
 

@@ -1,6 +1,9 @@
 """Approved claims as schema.org ClaimReview (https://schema.org/ClaimReview), as Google's fact-check
 markup documents it: `claimReviewed`, `reviewRating.alternateName` and `url` required; `author`,
 `datePublished` and `itemReviewed` (a Claim with its author, appearance and date) recommended.
+
+`appearance` is the claim's article; when the same claim is published in other articles too (approved claims
+linked by same_as), it is a list: the claim's own article first, then the others, oldest first.
 """
 
 from __future__ import annotations
@@ -26,13 +29,10 @@ def claim_review(claim: ClaimRecord, article: ArticleRecord, site: Site, *, embe
     item: dict[str, Any] = {"@type": "Claim"}
     if claim.speaker:
         item["author"] = {"@type": "Person", "name": claim.speaker}
-    appearance: dict[str, Any] = {"@type": "NewsArticle", "url": site.article_url(article), "headline": article.title}
-    if article.publisher:
-        appearance["publisher"] = {"@type": "Organization", "name": article.publisher}
     if article.published_on:
-        appearance["datePublished"] = article.published_on.isoformat()
         item["datePublished"] = article.published_on.isoformat()
-    item["appearance"] = appearance
+    appearances = [news_article(article, site), *(news_article(other, site) for other in claim.also_in)]
+    item["appearance"] = appearances[0] if len(appearances) == 1 else appearances
     origin = next((source for source in claim.sources if source.stance == "origin"), None)
     if origin is not None:
         first: dict[str, Any] = {"@type": "CreativeWork", "url": origin.url}
@@ -52,6 +52,16 @@ def claim_review(claim: ClaimRecord, article: ArticleRecord, site: Site, *, embe
     if claim.approved_at:
         review["datePublished"] = claim.approved_at.date().isoformat()
     return review
+
+
+def news_article(article: ArticleRecord, site: Site) -> dict[str, Any]:
+    """An article the claim appears in."""
+    appearance: dict[str, Any] = {"@type": "NewsArticle", "url": site.article_url(article), "headline": article.title}
+    if article.publisher:
+        appearance["publisher"] = {"@type": "Organization", "name": article.publisher}
+    if article.published_on:
+        appearance["datePublished"] = article.published_on.isoformat()
+    return appearance
 
 
 def claim_reviewed(claim: ClaimRecord, limit: int = CLAIM_REVIEWED_LENGTH) -> str:

@@ -52,6 +52,9 @@ class ClaimRecord:
     canonical: str
     sources: tuple[SourceRecord, ...] = field(default=())
     same_as: int | None = None  # the approved claim in another article that this one states again
+    # The other articles where the same claim is published (approved claims linked by same_as, either way),
+    # oldest first: ClaimReview lists them as the claim's appearances.
+    also_in: tuple[ArticleRecord, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)

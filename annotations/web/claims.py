@@ -37,7 +37,7 @@ def script_data(value: object) -> SafeString:
 
 def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
     approved = Claim.objects.filter(pk=pk, review_state=Claim.ReviewState.APPROVED)
-    found = next(queries.export_records(approved), None)
+    found = next(queries.export_records(approved, appearances=True), None)
     if found is None:
         raise Http404("No published claim has this number.")
     record, article_record = found
@@ -57,6 +57,7 @@ def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
             "article": article_record,
             "article_url": site.article_url(article_record),
             "article_page": site.article_page(article_record.slug),
+            "also_in": [(other, site.article_page(other.slug)) for other in record.also_in],
             "review": review,
             "review_json": script_json(review),
             "verdict_label": Claim.Verdict(record.verdict).label,

@@ -444,3 +444,51 @@ def test_a_word_that_ends_exactly_at_the_limit_is_kept():
     assert text[74] == " "
     claim, _ = record(exact=text)
     assert claim_reviewed(claim) == words[:74] + "…"
+
+
+# The same claim published in several articles (same_as).
+
+
+def test_a_claim_published_in_several_articles_lists_every_appearance_its_own_first(api, seed_articles):
+    from annotations import services
+    from annotations.models import Article
+    from tests.factories import make_article, make_user
+
+    editor, reviewer = make_user("ed", role="Editors"), make_user("rev", role="Reviewers")
+    jail, prison = (
+        Article.objects.get(slug__startswith="from-jail"),
+        Article.objects.get(slug__startswith="from-prison"),
+    )
+    third = make_article(title="A later report", published_on=datetime.date(2023, 9, 1), publisher="Wire")
+
+    def published(claim: Claim) -> Claim:
+        services.submit_claim(claim, by=editor)
+        return services.approve_claim(Claim.objects.get(pk=claim.pk), by=reviewer)
+
+    origin = {"url": "https://www.instagram.com/navalny/", "kind": "social_media_post", "stance": "origin"}
+    original = published(services.create_claim(
+        jail, by=editor, exact=jail.body_text[:40], verdict="attributed", speaker="Alexei Navalny", sources=[origin]
+    ))  # fmt: skip
+    again = services.link_claim(original, prison, start=0, end=30, by=editor)
+    by_url = {review["url"]: review for review in reviews(api)}
+    assert by_url[f"{SITE_URL}/claims/{original.pk}/"]["itemReviewed"]["appearance"]["url"] == jail.source_url
+
+    published(again)
+    published(services.link_claim(again, third, start=0, end=10, by=editor))  # a chain names the first claim
+    by_url = {review["url"]: review for review in reviews(api)}
+    first, restated = by_url[f"{SITE_URL}/claims/{original.pk}/"], by_url[f"{SITE_URL}/claims/{again.pk}/"]
+    # The others oldest first; the prison article has no date, so it comes last.
+    assert [a["headline"] for a in first["itemReviewed"]["appearance"]] == [jail.title, third.title, prison.title]
+    assert [a["headline"] for a in restated["itemReviewed"]["appearance"]] == [prison.title, jail.title, third.title]
+    assert first["itemReviewed"]["appearance"][1] == {
+        "@type": "NewsArticle", "url": f"{SITE_URL}/articles/{third.slug}/", "headline": "A later report",
+        "publisher": {"@type": "Organization", "name": "Wire"}, "datePublished": "2023-09-01",
+    }  # fmt: skip
+    assert vocabulary_errors(first) == []
+
+    page = api.get(f"/claims/{original.pk}/").content.decode()
+    assert f'href="{SITE_URL}/articles/{prison.slug}/">{prison.title}</a>' in page
+    assert json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1]) == {
+        "@context": "https://schema.org",
+        **first,
+    }

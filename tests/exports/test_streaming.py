@@ -145,11 +145,12 @@ def export_queries(api, url: str) -> int:
 
 
 # Per export: claims with their authors, their sources, the articles not seen yet (one chunk holds 2,000, and a
-# short chunk ends the export); the annotation collection also counts its claims first.
+# short chunk ends the export); the annotation collection also counts its claims first, and ClaimReview reads
+# where else each claim is published (its appearances).
 EXPORT_QUERIES = [
     ("/api/v1/export/claims.csv", 3),
     ("/api/v1/export/annotations.jsonld?page=all", 4),
-    ("/api/v1/export/claimreview.jsonld", 3),
+    ("/api/v1/export/claimreview.jsonld", 4),
 ]
 
 

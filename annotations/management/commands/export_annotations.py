@@ -51,7 +51,7 @@ class Command(BaseCommand):
             claims = claims.filter(review_state=Claim.ReviewState.APPROVED)
         total = claims.count()
         site = Site(settings.SITE_URL, settings.PUBLISHER_NAME, settings.PUBLISHER_URL)
-        records = self._with_progress(queries.export_records(claims), total)
+        records = self._with_progress(queries.export_records(claims, appearances=format == "claimreview"), total)
         if format == "w3c":
             iri = f"{site.base_url}/api/v1/export/annotations.jsonld"
             if params:
