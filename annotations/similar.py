@@ -46,6 +46,11 @@ sentences start near 40 (shared stop words and letters); it is 100 whenever one 
 of the other's, so a short quote would equal every sentence containing its words; and a reason could not
 say what it saw.
 
+**Meaning** (optional, `meaning=`): the sentences of the `MEANING_CANDIDATES` paragraphs sharing the largest part
+of the claim's weighted words (one shared word is enough, names included) are also compared with a model of meaning
+(annotations/meaning.py); one at `MEANING_MIN` or more matches even when its words do not, with the higher of the two
+similarities as its score and a reason that says "close in meaning". Word matches stay matches.
+
 **Speed**, measured on this machine (2 cores, shared with other jobs): one claim against 1,000 articles of
 5 KB (11,000 paragraphs, 52,000 sentences) takes 0.18 to 0.26 s (median of 5 runs for each of ten claims;
 single runs up to 0.57 s while other jobs load the machine), whether the articles are seed_bench prose or
@@ -63,7 +68,7 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -76,6 +81,11 @@ NAME_WEIGHT = 1.5  # emphasis of a name or a number over any other word
 NAME_SHARE = 0.8  # a name is capitalised in at least this share of its occurrences
 LIMIT = 5
 REASON_WORDS = 5  # shared words a reason names
+# With the optional model (annotations/meaning.py; its module says how these were chosen).
+MEANING_MIN = 0.6
+MEANING_CANDIDATES = 48
+MEANING_MODEL = "all-MiniLM-L6-v2"
+Meaning = Callable[[str, Sequence[str]], list[float]]
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,7 @@ class Match:
     score: float
     shared: tuple[str, ...]
     reason: str
+    meaning: float | None = None  # the model's similarity in meaning, when it was asked (annotations/meaning.py)
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,7 @@ class ClaimMatch:
     score: float
     shared: tuple[str, ...]
     reason: str
+    meaning: float | None = None  # as in Match
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -308,12 +320,19 @@ class _Comparison:
         covered = math.sqrt(sum(self.claim_vector[word] ** 2 for word in shared))
         return covered / self.claim_norm * (1 + 1e-9)  # never below the score, whatever the rounding
 
-    def score(self, text: str) -> tuple[float, tuple[str, ...]] | None:
-        """The cosine of a passage with the claim and the shared words by importance; None if it cannot match."""
+    def covered(self, shared: set[str]) -> float:
+        """The share of the claim vector's length these words make up, whatever they are (names only, say)."""
+        return math.sqrt(sum(self.claim_vector[word] ** 2 for word in shared)) / self.claim_norm
+
+    def score(self, text: str, *, strict: bool = True) -> tuple[float, tuple[str, ...]] | None:
+        """The cosine of a passage with the claim and the shared words by importance; None if it cannot match
+        (unless not `strict`: then any passage is scored, for the reason of a match in meaning)."""
         counts = Counter(content_words(text))
         shared = counts.keys() & self.claim_vector.keys()
-        if len(shared) < self.needed or shared <= self.names:
+        if strict and (len(shared) < self.needed or shared <= self.names):
             return None  # too little in common, or the same names and nothing said in common
+        if not shared:
+            return 0.0, ()
         vector = {word: (1 + math.log(count)) * self._weight(word) for word, count in counts.items()}
         norm = math.sqrt(sum(value * value for value in vector.values()))
         contributions = {word: self.claim_vector[word] * vector[word] for word in shared}
@@ -322,9 +341,12 @@ class _Comparison:
         return score, tuple(self.surface[word] for word in ordered)
 
 
-def _reason(shared: Sequence[str], score: float) -> str:
+def _reason(shared: Sequence[str], score: float, meaning: float | None = None, meaning_min: float = MEANING_MIN) -> str:
     named = ", ".join(f'"{word}"' for word in shared[:REASON_WORDS])
     more = f" and {len(shared) - REASON_WORDS} more" if len(shared) > REASON_WORDS else ""
+    if meaning is not None and meaning >= max(score, meaning_min):
+        close = f"close in meaning ({MEANING_MODEL} similarity {meaning:.2f})"
+        return f"{close}; shares {named}{more}" if shared else close
     return f"shares {named}{more} (similarity {score:.2f})"
 
 
@@ -333,39 +355,67 @@ def _reason(shared: Sequence[str], score: float) -> str:
 
 
 def passages_like(
-    text: str, articles: Iterable[tuple[int, str]], *, limit: int = LIMIT, min_score: float = MIN_SCORE
+    text: str,
+    articles: Iterable[tuple[int, str]],
+    *,
+    limit: int = LIMIT,
+    min_score: float = MIN_SCORE,
+    meaning: Meaning | None = None,
+    meaning_min: float = MEANING_MIN,
 ) -> list[Match]:
     """The sentences of `articles` ((article id, body_text) pairs) that state what `text` states, best first.
 
     `text` is a claim's quote, possibly with its sentence. At most `limit` matches, each scoring at least
-    `min_score`; ties keep the order of `articles`.
+    `min_score`; ties keep the order of `articles`. With `meaning` (annotations.meaning.similarity, the optional
+    model), the sentences of the paragraphs sharing most words with the claim are also compared in meaning, and
+    those at least `meaning_min` match too, scored by the higher of the two similarities.
     """
     if limit <= 0:
         return []
+    ranked = _ranked_passages(text, articles, min_score, limit, meaning=meaning, meaning_min=meaning_min)
     return [
-        Match(article, start, end, round(score, 4), shared, _reason(shared, score))
-        for (article, start, end), score, shared in _ranked_passages(text, articles, min_score, limit)
-    ]
+        Match(article, start, end, round(score, 4), shared, _reason(shared, score, close, meaning_min),
+              None if close is None else round(close, 4))
+        for (article, start, end), score, shared, close in ranked
+    ]  # fmt: skip
 
 
 def _ranked_passages(
-    text: str, articles: Iterable[tuple[int, str]], min_score: float, limit: int | None = None
-) -> list[tuple[tuple[int, int, int], float, tuple[str, ...]]]:
-    """(article, start, end), score and shared words of the best `limit` (or all) sentences reaching `min_score`."""
+    text: str,
+    articles: Iterable[tuple[int, str]],
+    min_score: float,
+    limit: int | None = None,
+    *,
+    meaning: Meaning | None = None,
+    meaning_min: float = MEANING_MIN,
+) -> list[tuple[tuple[int, int, int], float, tuple[str, ...], float | None]]:
+    """(article, start, end), score, shared words and similarity in meaning (None when not compared) of the best
+    `limit` (or all) sentences reaching `min_score` in words or `meaning_min` in meaning."""
     comparison = _Comparison(text)
     if not comparison.claim_terms:
         return []
-    # First every paragraph's words (idf), keeping the paragraphs that share enough with the claim.
+    # First every paragraph's words (idf), keeping the paragraphs that share enough with the claim (any word,
+    # when meaning is compared too).
     kept = []
+    needed = comparison.needed if meaning is None else 1
     for article, body_text in articles:
         paragraphs = _paragraphs(body_text)
         for (start, end, _), shared in zip(
             paragraphs, comparison.count([words for _, _, words in paragraphs]), strict=True
         ):
-            if len(shared) >= comparison.needed:
+            if len(shared) >= needed:
                 kept.append((article, body_text, start, end, shared))
     comparison.close()
-    # Then the sentences of the paragraphs that can still make the list, most promising first: once `limit`
+    found = _by_words(comparison, kept, min_score, limit)
+    if meaning is not None:
+        found = _with_meaning(text, comparison, kept, found, meaning, meaning_min, limit)
+    return found
+
+
+def _by_words(
+    comparison: _Comparison, kept: list[tuple[int, str, int, int, set[str]]], min_score: float, limit: int | None
+) -> list[tuple[tuple[int, int, int], float, tuple[str, ...], float | None]]:
+    # The sentences of the paragraphs that can still make the list, most promising first: once `limit`
     # sentences are found, a paragraph whose bound is below the last of them cannot displace it.
     bounds = sorted((-comparison.bound(paragraph[4]), order) for order, paragraph in enumerate(kept))
     found = []  # (-score, paragraph order, start): best first, then in the order of `articles`
@@ -385,7 +435,63 @@ def _ranked_passages(
             if limit is not None:
                 (heapq.heappush if len(best) < limit else heapq.heappushpop)(best, score)
     found.sort(key=lambda entry: entry[:3])
-    return [(key, -negated, shared) for negated, _, _, key, shared in found[:limit]]
+    return [(key, -negated, shared, None) for negated, _, _, key, shared in found[:limit]]
+
+
+def _with_meaning(
+    text: str,
+    comparison: _Comparison,
+    kept: list[tuple[int, str, int, int, set[str]]],
+    by_words: list[tuple[tuple[int, int, int], float, tuple[str, ...], float | None]],
+    meaning: Meaning,
+    meaning_min: float,
+    limit: int | None,
+) -> list[tuple[tuple[int, int, int], float, tuple[str, ...], float | None]]:
+    """The word matches and the sentences close in meaning, ranked by the higher similarity that qualifies.
+
+    Compared with the model: the word matches, and the sentences of the paragraphs sharing the largest part of the
+    claim's weighted words (names included), `MEANING_CANDIDATES` of them at most.
+    """
+    candidates = dict.fromkeys(key for key, *_ in by_words)  # (article, start, end), in a stable order
+    bodies = {article: body_text for article, body_text, *_ in kept}
+    wanted = MEANING_CANDIDATES + len(by_words)
+    for number in sorted(range(len(kept)), key=lambda number: (-comparison.covered(kept[number][4]), number)):
+        if len(candidates) >= wanted:
+            break
+        article, body_text, start, end, _ = kept[number]
+        for span in sentences(body_text[start:end]):
+            candidates.setdefault((article, start + span.start, start + span.end))
+    texts = {key: bodies[key[0]][key[1] : key[2]] for key in list(candidates)[:wanted]}
+    words = {key: (score, shared) for key, score, shared, _ in by_words}
+    return _merge_meaning(text, comparison, texts, words, meaning, meaning_min, limit)
+
+
+def _merge_meaning(
+    text: str,
+    comparison: _Comparison,
+    candidates: dict[Hashable, str],
+    words: dict[Hashable, tuple[float, tuple[str, ...]]],
+    meaning: Meaning,
+    meaning_min: float,
+    limit: int | None,
+) -> list[tuple[Any, float, tuple[str, ...], float]]:
+    """Ask the model about the candidates (key: text) in one call; keep the word matches (`words`: key: score and
+    shared words) and those close enough in meaning, each scored by the higher similarity that qualifies, best
+    first (ties in the candidates' order)."""
+    keys = list(candidates)
+    closeness = meaning(text, [candidates[key] for key in keys])
+    found = []
+    for rank, (key, close) in enumerate(zip(keys, closeness, strict=True)):
+        close_enough = close >= meaning_min
+        if key in words:
+            score, shared = words[key]
+        elif close_enough:
+            score, shared = 0.0, comparison.score(candidates[key], strict=False)[1]  # the shared words, for the reason
+        else:
+            continue
+        found.append((-max(score, close if close_enough else 0.0), rank, key, shared, close))
+    found.sort(key=lambda entry: entry[:2])
+    return [(key, -negated, shared, close) for negated, _, key, shared, close in found[:limit]]
 
 
 def _paragraphs(body_text: str) -> list[tuple[int, int, set[str]]]:
@@ -411,19 +517,28 @@ def _paragraphs(body_text: str) -> list[tuple[int, int, set[str]]]:
 
 
 def claims_like(
-    text: str, claims: Iterable[tuple[int, str]], *, limit: int = LIMIT, min_score: float = MIN_SCORE
+    text: str,
+    claims: Iterable[tuple[int, str]],
+    *,
+    limit: int = LIMIT,
+    min_score: float = MIN_SCORE,
+    meaning: Meaning | None = None,
+    meaning_min: float = MEANING_MIN,
 ) -> list[ClaimMatch]:
     """The earlier claims ((claim id, quote) pairs) most like a new claim's `text`, best first.
 
-    idf counts over the given claims and the new one; ties keep the order of `claims`.
+    idf counts over the given claims and the new one; ties keep the order of `claims`. With `meaning`, the claims
+    sharing the largest part of the text's weighted words (`MEANING_CANDIDATES`, one shared word is enough) are also
+    compared in meaning, as in `passages_like`.
     """
     comparison = _Comparison(text)
     if not comparison.claim_terms or limit <= 0:
         return []
     kept = []
+    needed = comparison.needed if meaning is None else 1
     for claim, quote in claims:
         (shared,) = comparison.count([set(content_words(quote))])
-        if len(shared) >= comparison.needed:
+        if len(shared) >= needed:
             kept.append((claim, quote, shared))
     comparison.close()
     ranked = []
@@ -431,9 +546,24 @@ def claims_like(
         if comparison.bound(shared) >= min_score and (scored := comparison.score(quote)) and scored[0] >= min_score:
             ranked.append((claim, *scored))
     ranked.sort(key=lambda entry: -entry[1])
+    if meaning is None:
+        found = [(claim, score, shared, None) for claim, score, shared in ranked[:limit]]
+    else:
+        candidates = dict.fromkeys(claim for claim, *_ in ranked)
+        quotes = {claim: quote for claim, quote, _ in kept}
+        wanted = MEANING_CANDIDATES + len(ranked)
+        for claim, *_ in sorted(kept, key=lambda entry: -comparison.covered(entry[2])):
+            if len(candidates) >= wanted:
+                break
+            candidates.setdefault(claim)
+        words = {claim: (score, shared) for claim, score, shared in ranked}
+        texts = {claim: quotes[claim] for claim in candidates}
+        found = _merge_meaning(text, comparison, texts, words, meaning, meaning_min, limit)
     return [
-        ClaimMatch(claim, round(score, 4), shared, _reason(shared, score)) for claim, score, shared in ranked[:limit]
-    ]
+        ClaimMatch(claim, round(score, 4), shared, _reason(shared, score, close, meaning_min),
+                   None if close is None else round(close, 4))
+        for claim, score, shared, close in found
+    ]  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -472,12 +602,14 @@ def evaluate(
     *,
     min_score: float = MIN_SCORE,
     limit: int = LIMIT,
+    meaning: Meaning | None = None,
+    meaning_min: float = MEANING_MIN,
 ) -> dict[str, float | int | list[dict[str, object]]]:
     """Precision and recall of `passages_like` on labelled pairs of passages.
 
     Each pair is judged both ways: a passage's text is matched against every other article of `bodies`,
     and the pair counts as found when the other passage is among the `limit` best matches scoring at least
-    `min_score`. Precision is the share of found pairs labelled the same, recall the share of same pairs
+    `min_score` (with `meaning`, or `meaning_min` in meaning). Precision is the share of found pairs labelled the same, recall the share of same pairs
     found; each is 1.0 when there is nothing to divide by. `judgements` lists every decision with its score
     (None when the passage shared too little to be scored).
     """
@@ -488,10 +620,10 @@ def evaluate(
             for query, expected in ((first, second), (second, first)):
                 text = bodies[query.article][query.start : query.end]
                 others = [(ids[key], body) for key, body in bodies.items() if key != query.article]
-                ranked = _ranked_passages(text, others, min_score=0.0)
+                ranked = _ranked_passages(text, others, min_score=0.0, meaning=meaning, meaning_min=meaning_min)
                 wanted = (ids[expected.article], expected.start, expected.end)
-                scores = {key: round(score, 4) for key, score, _ in ranked}
-                shown = [key for key, score, _ in ranked if score >= min_score][:limit]
+                scores = {key: round(score, 4) for key, score, *_ in ranked}
+                shown = [key for key, score, *_ in ranked if score >= min_score][:limit]
                 judgements.append(
                     {
                         "query": query,

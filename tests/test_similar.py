@@ -465,3 +465,90 @@ def test_a_labelled_text_that_is_not_in_its_article_is_an_error():
     record = {"a": {"article": JAIL, "text": "Not in the article."}, "b": {"article": PRISON, "text": "Nor this."}}
     with pytest.raises(ValueError, match="not in the text"):
         locate_pairs(ARTICLES, [record])
+
+
+# --- with a model of meaning (a stand-in here; tests/test_meaning.py runs the real one) -------------------------
+
+GUILTY = UNRELATED_IN_JAIL["guilty of breaking parole"]
+RETURN_FROM_GERMANY = sentence(PRISON, "He was arrested and imprisoned on his return from Germany")
+
+
+class StandIn:
+    """A model of meaning that finds the sentences starting with `close` at 0.8 from a claim starting with `of`
+    (either way round), every other pair at 0.3, and keeps what it was asked."""
+
+    def __init__(self, close: str = "", of: str = "") -> None:
+        self.pair, self.asked = {close, of}, []
+
+    def __call__(self, text: str, passages) -> list[float]:
+        self.asked.append(list(passages))
+        return [
+            0.8 if all(any(side.startswith(start) for side in (text, passage)) for start in self.pair) else 0.3
+            for passage in passages
+        ]
+
+
+GUILTY_PAIR = {"close": "He was arrested and imprisoned", "of": "He was found guilty of breaking parole"}
+
+
+def test_a_restatement_in_other_words_is_found_in_meaning_and_says_so():
+    text, prison = text_of(JAIL, GUILTY), [(PRISON_ID, ARTICLES[PRISON])]
+    assert passages_like(text, prison) == []  # 0.12 in shared words: below the threshold
+    model = StandIn(**GUILTY_PAIR)
+    (match,) = passages_like(text, prison, meaning=model)
+
+    assert spans([match]) == [(PRISON_ID, RETURN_FROM_GERMANY.start, RETURN_FROM_GERMANY.end)]
+    assert (match.score, match.meaning) == (0.8, 0.8)
+    assert match.reason.startswith("close in meaning (all-MiniLM-L6-v2 similarity 0.80); shares ")
+    assert "kremlin" in match.shared
+
+
+def test_a_word_match_stays_a_match_and_the_model_is_asked_about_it_too():
+    model = StandIn(close="nothing")
+    (match,) = passages_like(text_of(JAIL, VOTE_OUT), [(PRISON_ID, ARTICLES[PRISON])], meaning=model)
+
+    assert spans([match]) == [(PRISON_ID, ANY_CANDIDATE.start, ANY_CANDIDATE.end)]
+    assert match.meaning == 0.3
+    assert match.score > 0.3
+    assert match.reason.startswith("shares ")  # the words decided
+    assert text_of(PRISON, ANY_CANDIDATE) in model.asked[0]
+
+
+def test_the_model_is_asked_about_a_bounded_number_of_sentences_once_per_claim():
+    from annotations.similar import MEANING_CANDIDATES
+
+    model = StandIn(close="nothing")
+    passages_like(text_of(JAIL, VOTE_OUT), [(n, ARTICLES[PRISON]) for n in range(40)], meaning=model)
+
+    assert len(model.asked) == 1
+    assert len(sentences(ARTICLES[PRISON])) * 40 > MEANING_CANDIDATES + 1 >= len(model.asked[0]) > 0
+
+
+def test_meaning_below_its_threshold_adds_nothing():
+    model = StandIn(**GUILTY_PAIR)
+    assert passages_like(text_of(JAIL, GUILTY), [(PRISON_ID, ARTICLES[PRISON])], meaning=model, meaning_min=0.9) == []
+
+
+def test_evaluate_counts_what_meaning_finds():
+    same, different = locate_pairs(ARTICLES, LABELLED["same"]), locate_pairs(ARTICLES, LABELLED["different"])
+    model = StandIn(**GUILTY_PAIR)
+    found = evaluate(ARTICLES, same, different, meaning=model)
+    words = evaluate(ARTICLES, same, different)
+
+    assert found["true_positives"] == words["true_positives"] + 2  # that pair, both ways
+    assert found["false_positives"] == words["false_positives"]
+
+
+def test_earlier_claims_in_other_words_are_offered_in_meaning_and_word_matches_stay():
+    guilty, arrested = text_of(JAIL, GUILTY), text_of(PRISON, RETURN_FROM_GERMANY)
+    earlier = [(1, arrested), (2, text_of(PRISON, ANY_CANDIDATE)), (3, "The bridge cost 4 million euros.")]
+    assert claims_like(guilty, earlier) == []
+    model = StandIn(**GUILTY_PAIR)
+    (match,) = claims_like(guilty, earlier, meaning=model)
+
+    assert (match.claim, match.score, match.meaning) == (1, 0.8, 0.8)
+    assert match.reason.startswith("close in meaning (all-MiniLM-L6-v2 similarity 0.80)")
+    assert [passage for passages in model.asked for passage in passages] == [arrested, text_of(PRISON, ANY_CANDIDATE)]
+    (word_match,) = claims_like(text_of(JAIL, VOTE_OUT), earlier, meaning=StandIn(close="nothing"))
+    assert (word_match.claim, word_match.meaning) == (2, 0.3)
+    assert word_match.reason.startswith("shares ")

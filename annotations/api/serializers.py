@@ -377,9 +377,15 @@ class PassageSerializer(serializers.Serializer):
     start = serializers.IntegerField()
     end = serializers.IntegerField()
     exact = serializers.CharField()
-    score = serializers.FloatField(help_text="0 to 1: how much of what matters the two texts share.")
+    score = serializers.FloatField(
+        help_text="0 to 1: how much of what matters the two texts share, or how close they are in meaning (the higher)."
+    )
     shared = serializers.ListField(
         child=serializers.CharField(), help_text="The words that matched, most telling first."
+    )
+    meaning = serializers.FloatField(
+        allow_null=True,
+        help_text="The optional model's similarity in meaning (FACTCHECK_SIMILARITY=meaning); null when not compared.",
     )
     reason = serializers.CharField()
     claims = MarkingClaimSerializer(many=True, help_text="Claims already marking these words there.")
@@ -403,6 +409,10 @@ class SimilarClaimSerializer(serializers.Serializer):
     speaker = serializers.CharField(allow_blank=True)
     score = serializers.FloatField()
     shared = serializers.ListField(child=serializers.CharField())
+    meaning = serializers.FloatField(
+        allow_null=True,
+        help_text="The optional model's similarity in meaning (FACTCHECK_SIMILARITY=meaning); null when not compared.",
+    )
     reason = serializers.CharField()
 
 

@@ -215,3 +215,21 @@ def test_readers_see_no_help(page, live_server, editor, articles):
     expect(page.locator("#claim-form")).to_be_visible()
     assert page.locator("#also-appears-notice, [data-also-appears]:visible, [data-similar]:visible").count() == 0
     assert not [url for url in asked if "/api/" in url]
+
+
+def test_with_the_optional_model_a_restatement_in_other_words_says_it_was_found_by_meaning(
+    page, live_server, editor, articles, problems, settings, meaning_model
+):
+    from tests.test_meaning import GUILTY, RETURN
+
+    first, _ = articles
+    start = first.body_text.index(GUILTY)
+    end = first.body_text.index(".", start) + 1  # the whole sentence, as a claim's context would be
+    claim = services.create_claim(first, by=editor, start=start, end=end, verdict="disputed")
+    settings.SIMILARITY = "meaning"
+    sign_in(page, live_server, editor)
+    open_article(page, live_server, first)
+    page.click(f"#claim-mark-{claim.pk}")
+    passage = also_appears(page).locator(".also-appears-item").first
+    expect(passage.locator("q")).to_contain_text(RETURN)
+    expect(passage).to_contain_text(re.compile(r"Close in meaning · similarity 0\.7\d · shared words: .*kremlin"))

@@ -88,7 +88,11 @@ export class AlsoAppears {
     const why = document.createElement("p");
     why.className = "claim-meta";
     why.id = `also-appears-why-${index}`;
-    why.textContent = `Shared words: ${passage.shared.join(", ")} · similarity ${passage.score.toFixed(2)}`;
+    const words = passage.shared.length ? `Shared words: ${passage.shared.join(", ")}` : "No shared words";
+    // With the optional model, a passage found by its meaning says so (the reason names the model).
+    why.textContent = passage.reason.startsWith("close in meaning")
+      ? `Close in meaning · similarity ${passage.meaning.toFixed(2)} · ${words.toLowerCase()}`
+      : `${words} · similarity ${passage.score.toFixed(2)}`;
     why.title = passage.reason;
     item.append(article, quote, why, this.state(passage, index));
     return item;
