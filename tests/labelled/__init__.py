@@ -20,3 +20,8 @@ def labelled(name: str) -> dict:
     """A labelled set (claims, speakers, same_claims) without its "_about" notes."""
     data = json.loads((ROOT / "tests" / "labelled" / f"{name}.json").read_text(encoding="utf-8"))
     return {key: value for key, value in data.items() if not key.startswith("_")}
+
+
+def held_out() -> dict:
+    """The held-out set (held_out.json): its texts by slug, with claims and speakers labelled on them."""
+    return labelled("held_out")
