@@ -234,6 +234,7 @@ SOURCE_COLUMNS = (
     "archived_url",
 )
 ARTICLE_COLUMNS = ("pk", "slug", "title", "publisher", "published_on", "source_url")
+SAME_AS = CLAIM_COLUMNS.index("same_as_id")
 
 
 def export_records(
@@ -261,7 +262,7 @@ def export_records(
         if unseen:
             for values in Article.objects.filter(pk__in=unseen).values_list(*ARTICLE_COLUMNS):
                 articles[values[0]] = ArticleRecord(*values)
-        published_groups = _published_groups(rows) if appearances else {}
+        published_groups = _published_groups([(row[0], row[SAME_AS]) for row in rows]) if appearances else {}
         for (
             pk,
             article_id,
@@ -291,11 +292,12 @@ def export_records(
         last = ids[-1]
 
 
-def _published_groups(rows: list[tuple]) -> dict[int, list[tuple[int, ArticleRecord]]]:
-    """The approved claims of each same-claim group the rows belong to, with their articles, by the group's first
-    claim (a restatement's same_as names the first of its chain, services.link_claim). One query."""
-    roots = {row[-2] or row[0] for row in rows}
-    originals = {row[-2] for row in rows if row[-2]}
+def _published_groups(claims: list[tuple[int, int | None]]) -> dict[int, list[tuple[int, ArticleRecord]]]:
+    """The approved claims of each same-claim group these claims ((id, same_as id) pairs) belong to, with their
+    articles, by the group's first claim (a restatement's same_as names the first of its chain,
+    services.link_claim). One query."""
+    roots = {same_as or pk for pk, same_as in claims}
+    originals = {same_as for _, same_as in claims if same_as}
     members = Claim.objects.filter(review_state=Claim.ReviewState.APPROVED).filter(
         Q(same_as_id__in=roots) | Q(pk__in=originals)
     )
