@@ -284,7 +284,7 @@ def export_records(
                 canonical=canonical, sources=tuple(sources.get(pk, ())),
                 # The open formats publish: they name the claim stated again once it is published too.
                 same_as=same_as if same_as_state == Claim.ReviewState.APPROVED else None,
-                also_in=_elsewhere(published_groups.get(same_as or pk, ()), pk, article_id),
+                also_in=_elsewhere(group, pk, article_id) if (group := published_groups.get(same_as or pk)) else (),
             )  # fmt: skip
             yield claim, articles[article_id]
         if len(rows) < chunk_size:

@@ -46,8 +46,8 @@ sentences start near 40 (shared stop words and letters); it is 100 whenever one 
 of the other's, so a short quote would equal every sentence containing its words; and a reason could not
 say what it saw.
 
-**Meaning** (optional, `meaning=`): the sentences of the `MEANING_CANDIDATES` paragraphs sharing the largest part
-of the claim's weighted words (one shared word is enough, names included) are also compared with a model of meaning
+**Meaning** (optional, `meaning=`): the sentences (`MEANING_CANDIDATES` at most) of the paragraphs sharing the largest
+part of the claim's weighted words (one shared word is enough, names included) are also compared with a model of meaning
 (annotations/meaning.py); one at `MEANING_MIN` or more matches even when its words do not, with the higher of the two
 similarities as its score and a reason that says "close in meaning". Word matches stay matches.
 
@@ -317,8 +317,7 @@ class _Comparison:
         """
         if len(shared) < self.needed or shared <= self.names:
             return 0.0
-        covered = math.sqrt(sum(self.claim_vector[word] ** 2 for word in shared))
-        return covered / self.claim_norm * (1 + 1e-9)  # never below the score, whatever the rounding
+        return self.covered(shared) * (1 + 1e-9)  # never below the score, whatever the rounding
 
     def covered(self, shared: set[str]) -> float:
         """The share of the claim vector's length these words make up, whatever they are (names only, say)."""
