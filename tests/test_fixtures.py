@@ -142,3 +142,14 @@ def test_demo_claims_are_found_by_their_source_titles(demo):
     assert claim.source_titles == "\n".join(titles)
     word = next(word for word in titles[0].split() if len(word) > 4)
     assert claim.pk in {c.pk for c in Claim.objects.filter(source_titles__icontains=word)}
+
+
+def test_demo_publishes_the_voting_call_in_both_articles_as_one_claim(demo, client):
+    original = Claim.objects.get(exact__startswith="Kremlin critic Alexei Navalny has urged")
+    again = Claim.objects.get(same_as=original)
+    assert (original.review_state, again.review_state) == ("approved", "approved")
+    assert again.article != original.article
+    assert again.article.body_text[again.start : again.end].startswith("Alexei Navalny today called on Russians")
+    page = client.get(f"/claims/{original.pk}/").content.decode()
+    assert "The same claim also appears in" in page
+    assert f'href="http://testserver/articles/{again.article.slug}/"' in page
