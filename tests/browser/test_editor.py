@@ -253,6 +253,25 @@ def test_keyboard_only_creation_escape_and_panel_arrows(page, live_server, edito
     assert page.evaluate("document.activeElement.tagName") == "MARK"
 
 
+def select_in_body(page, words: str, *, mouseups: int = 1) -> None:
+    """Select the first occurrence of `words` in the article's text and let go of the mouse `mouseups` times."""
+    page.evaluate(
+        """([words, mouseups]) => {
+            const body = document.getElementById("article-body");
+            const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode()) && !node.data.includes(words)) {}
+            const at = node.data.indexOf(words);
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + words.length);
+            const selection = getSelection(); selection.removeAllRanges(); selection.addRange(range);
+            for (let n = 0; n < mouseups; n++) body.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+        }""",
+        [words, mouseups],
+    )
+
+
 def test_orphan_is_listed_apart_and_re_attached_by_selecting_words(page, live_server, editor, article):
     claim = services.create_claim(article, by=editor, exact="Critics say", verdict="disputed")
     services.revise_article(article, BODY.replace("Critics say", "Opponents argue"), by=editor)
@@ -266,20 +285,7 @@ def test_orphan_is_listed_apart_and_re_attached_by_selecting_words(page, live_se
     expect(page.locator("#editor-status")).to_have_text(re.compile(r"^Select the words"))
     # The selection is set directly here: dragging is covered above, and under load a drag right after the
     # click was sometimes cut short by the browser.
-    page.evaluate(
-        """() => {
-            const body = document.getElementById("article-body");
-            const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
-            let node;
-            while ((node = walker.nextNode()) && !node.data.includes("Opponents argue")) {}
-            const at = node.data.indexOf("Opponents argue");
-            const range = document.createRange();
-            range.setStart(node, at);
-            range.setEnd(node, at + "Opponents argue".length);
-            const selection = getSelection(); selection.removeAllRanges(); selection.addRange(range);
-            body.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
-        }"""
-    )
+    select_in_body(page, "Opponents argue")
     expect(page.locator("#editor-status")).to_have_text(re.compile(r"^Re-attached"))
     claim.refresh_from_db()
     assert (claim.anchor_state, claim.exact, claim.anchored_revision) == ("anchored", "Opponents argue", 2)
@@ -297,21 +303,7 @@ def test_a_second_mouseup_while_re_attaching_sends_the_change_once(page, live_se
     patches = []
     page.on("request", lambda request: request.method == "PATCH" and patches.append(request.url))
     page.click("[data-reattach]")
-    page.evaluate(
-        """() => {
-            const body = document.getElementById("article-body");
-            const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
-            let node;
-            while ((node = walker.nextNode()) && !node.data.includes("Opponents argue")) {}
-            const at = node.data.indexOf("Opponents argue");
-            const range = document.createRange();
-            range.setStart(node, at);
-            range.setEnd(node, at + "Opponents argue".length);
-            const selection = getSelection(); selection.removeAllRanges(); selection.addRange(range);
-            body.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
-            body.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
-        }"""
-    )
+    select_in_body(page, "Opponents argue", mouseups=2)
     expect(page.locator("#editor-status")).to_have_text(re.compile(r"^Re-attached"))
     expect(page.locator("#orphan-list li")).to_have_count(0)
     assert patches == [f"{live_server.url}/api/v1/claims/{claim.pk}/"]
