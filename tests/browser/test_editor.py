@@ -295,7 +295,8 @@ def test_orphan_is_listed_apart_and_re_attached_by_selecting_words(page, live_se
 
 def test_a_second_mouseup_while_re_attaching_sends_the_change_once(page, live_server, editor, article, problems):
     """Under load the click's own mouseup could be handled after the selection was made: the change went twice
-    and the second, refused as stale (412), replaced "Re-attached" with "Someone else changed this claim"."""
+    and the second, refused as stale (412), replaced "Re-attached" with "Someone else changed this claim". Nor may
+    the second open the form for a new claim on the same words while the first is on its way."""
     claim = services.create_claim(article, by=editor, exact="Critics say", verdict="disputed")
     services.revise_article(article, BODY.replace("Critics say", "Opponents argue"), by=editor)
     sign_in(page, live_server, editor)
@@ -307,6 +308,7 @@ def test_a_second_mouseup_while_re_attaching_sends_the_change_once(page, live_se
     expect(page.locator("#editor-status")).to_have_text(re.compile(r"^Re-attached"))
     expect(page.locator("#orphan-list li")).to_have_count(0)
     assert patches == [f"{live_server.url}/api/v1/claims/{claim.pk}/"]
+    expect(page.locator("#claim-form")).to_be_hidden()  # nor did the second open a new claim on the same words
     claim.refresh_from_db()
     assert (claim.anchor_state, claim.exact, claim.version) == ("anchored", "Opponents argue", 3)
 

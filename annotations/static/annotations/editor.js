@@ -24,6 +24,7 @@ let map = new TextMap(body);
 let firstMark = new Map();
 let selectedId = null;
 let reattaching = null;
+let reattachSent = false; // a re-attach is on its way: further selections wait for its answer
 
 const suggestionBox = document.getElementById("suggestions");
 const suggestions = config.isEditor && suggestionBox
@@ -264,11 +265,15 @@ async function onSelectionDone() {
     return;
   }
   if (reattaching) {
-    // Taken at once: a second mouseup (or Shift+arrow) before the answer arrives must not send the change again,
-    // which the server would refuse as a stale version after the first one landed.
-    const id = reattaching;
-    reattaching = null;
-    await reattach(id, selection);
+    // One change at a time: a second mouseup (or Shift+arrow) before the answer arrives must neither send it again
+    // (the server would refuse it as stale once the first landed) nor open a new claim on the same words.
+    if (reattachSent) return;
+    reattachSent = true;
+    try {
+      await reattach(reattaching, selection);
+    } finally {
+      reattachSent = false;
+    }
     return;
   }
   if (!config.isEditor) return;
@@ -288,6 +293,7 @@ body.addEventListener("keyup", (event) => {
 async function reattach(id, selection) {
   const claim = claims.find((candidate) => candidate.id === id);
   const answer = await request("PATCH", `/api/v1/claims/${id}/`, { start: selection.start, end: selection.end, exact: selection.exact, article_revision: config.textRevision }, { "If-Match": etagOf(claim) });
+  reattaching = null;
   document.body.classList.remove("is-reattaching");
   if (answer.ok) {
     replaceClaim(answer.data);
