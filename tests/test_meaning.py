@@ -127,3 +127,26 @@ def test_choosing_meaning_without_the_model_installed_stops_the_start(settings, 
 
     settings.SIMILARITY = "words"
     assert [message for message in run_checks() if message.id == "factcheck.E002"] == []
+
+
+def test_threads_of_one_worker_share_the_model_safely(model):
+    """gunicorn's threads call the model at once and get what one thread alone gets. (A fast tokenizer shared by
+    threads has failed with "Already borrowed", huggingface/tokenizers#537; with tokenizers 0.23 this test also
+    passed without meaning.py's lock in 3 runs, so the lock is a precaution, and this test guards the answers.)"""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"Navalny urged Russians to vote against candidate number {n}." for n in range(32)]
+    meaning._embeddings.clear()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda text: model(text, [texts[0], "The bridge cost 4 million euros."]), texts))
+    meaning._embeddings.clear()
+    one_by_one = [model(text, [texts[0], "The bridge cost 4 million euros."]) for text in texts]
+    assert [pair for pairs in together for pair in pairs] == pytest.approx(
+        [pair for pairs in one_by_one for pair in pairs], abs=1e-4
+    )
+    # Each kept embedding owns its memory: a view would keep its whole batch alive.
+    assert all(vector.base is None for vector in meaning._embeddings.values())
+
+
+def test_nothing_to_compare_needs_no_model(model):
+    assert model("Navalny was jailed.", []) == []
