@@ -448,12 +448,13 @@ def _with_meaning(
 ) -> list[tuple[tuple[int, int, int], float, tuple[str, ...], float | None]]:
     """The word matches and the sentences close in meaning, ranked by the higher similarity that qualifies.
 
-    Compared with the model: the word matches, and the sentences of the paragraphs sharing the largest part of the
-    claim's weighted words (names included), `MEANING_CANDIDATES` of them at most.
+    Compared with the model, `MEANING_CANDIDATES` sentences in all (or the word matches, if more: `limit` None):
+    the word matches, then the sentences of the paragraphs sharing the largest part of the claim's weighted words
+    (names included).
     """
     candidates = dict.fromkeys(key for key, *_ in by_words)  # (article, start, end), in a stable order
     bodies = {article: body_text for article, body_text, *_ in kept}
-    wanted = MEANING_CANDIDATES + len(by_words)
+    wanted = max(MEANING_CANDIDATES, len(by_words))
     for number in sorted(range(len(kept)), key=lambda number: (-comparison.covered(kept[number][4]), number)):
         if len(candidates) >= wanted:
             break
@@ -478,6 +479,8 @@ def _merge_meaning(
     shared words) and those close enough in meaning, each scored by the higher similarity that qualifies, best
     first (ties in the candidates' order)."""
     keys = list(candidates)
+    if not keys:
+        return []
     closeness = meaning(text, [candidates[key] for key in keys])
     found = []
     for rank, (key, close) in enumerate(zip(keys, closeness, strict=True)):
@@ -545,12 +548,13 @@ def claims_like(
         if comparison.bound(shared) >= min_score and (scored := comparison.score(quote)) and scored[0] >= min_score:
             ranked.append((claim, *scored))
     ranked.sort(key=lambda entry: -entry[1])
+    ranked = ranked[:limit]
     if meaning is None:
-        found = [(claim, score, shared, None) for claim, score, shared in ranked[:limit]]
+        found = [(claim, score, shared, None) for claim, score, shared in ranked]
     else:
-        candidates = dict.fromkeys(claim for claim, *_ in ranked)
+        candidates = dict.fromkeys(claim for claim, *_ in ranked)  # the word matches, then the likeliest others
         quotes = {claim: quote for claim, quote, _ in kept}
-        wanted = MEANING_CANDIDATES + len(ranked)
+        wanted = max(MEANING_CANDIDATES, len(ranked))
         for claim, *_ in sorted(kept, key=lambda entry: -comparison.covered(entry[2])):
             if len(candidates) >= wanted:
                 break

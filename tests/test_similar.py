@@ -518,10 +518,31 @@ def test_the_model_is_asked_about_a_bounded_number_of_sentences_once_per_claim()
     from annotations.similar import MEANING_CANDIDATES
 
     model = StandIn(close="nothing")
-    passages_like(text_of(JAIL, VOTE_OUT), [(n, ARTICLES[PRISON]) for n in range(40)], meaning=model)
+    # 39 copies of the first article: 39 word matches, of which the best 5 are kept before the model is asked.
+    articles = [(0, ARTICLES[PRISON])] + [(n, ARTICLES[JAIL]) for n in range(1, 40)]
+    found = passages_like(text_of(JAIL, VOTE_OUT), articles, meaning=model)
 
+    assert len(found) == 5
     assert len(model.asked) == 1
-    assert len(sentences(ARTICLES[PRISON])) * 40 > MEANING_CANDIDATES + 1 >= len(model.asked[0]) > 0
+    assert len(model.asked[0]) == MEANING_CANDIDATES < len(sentences(ARTICLES[JAIL])) * 39
+    assert model.asked[0][:5] == [text_of(JAIL, VOTE_OUT)] * 5  # the word matches first
+
+
+def test_earlier_claims_asked_of_the_model_are_bounded_too():
+    from annotations.similar import MEANING_CANDIDATES
+
+    model = StandIn(close="nothing")
+    earlier = [(n, text_of(JAIL, VOTE_OUT) + f" ({n})") for n in range(10)]  # 10 match in words
+    earlier += [(n, f"Navalny was seen in court number {n}.") for n in range(10, 200)]  # 190 share one word
+    assert len(claims_like(text_of(JAIL, VOTE_OUT), earlier, meaning=model)) == 5
+    assert len(model.asked[0]) == MEANING_CANDIDATES
+
+
+def test_the_model_is_not_asked_when_no_text_shares_a_word():
+    model = StandIn(close="nothing")
+    assert passages_like("Weather in Lisbon was sunny", [(PRISON_ID, ARTICLES[PRISON])], meaning=model) == []
+    assert claims_like("Weather in Lisbon was sunny", [(1, "The bridge cost 4 million euros.")], meaning=model) == []
+    assert model.asked == []
 
 
 def test_meaning_below_its_threshold_adds_nothing():
