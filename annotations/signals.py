@@ -42,3 +42,16 @@ def titles_after_delete(sender, instance: Source, origin=None, **kwargs) -> None
     deleted = origin.model if isinstance(origin, QuerySet) else type(origin)
     if origin is None or deleted is Source:
         services.refresh_source_titles(instance.claim_id)
+
+
+@receiver(pre_delete, sender=Claim, dispatch_uid="restatements_stay_together")
+def keep_restatements_together(sender, instance: Claim, **kwargs) -> None:
+    """When the first claim of a same-claim group is deleted (by the services, the admin or a shell), its
+    restatements stay one group: the oldest becomes the first and the others name it, as services.link_claim
+    would have had them. Otherwise same_as's SET_NULL would leave each on its own, no longer listing the others'
+    articles as appearances. (Done with update(): neither their version nor their history changes.)"""
+    restatements = list(Claim.objects.filter(same_as=instance).order_by("pk").values_list("pk", flat=True))
+    if restatements:
+        first, *others = restatements
+        Claim.objects.filter(pk=first).update(same_as=None)
+        Claim.objects.filter(pk__in=others).update(same_as=first)

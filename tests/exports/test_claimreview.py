@@ -492,3 +492,36 @@ def test_a_claim_published_in_several_articles_lists_every_appearance_its_own_fi
         "@context": "https://schema.org",
         **first,
     }
+
+
+@pytest.mark.parametrize("how", ["service", "admin"])
+def test_deleting_the_first_claim_keeps_its_restatements_one_claim(api, seed_articles, how):
+    from annotations import services
+    from annotations.models import Article
+    from tests.factories import make_article, make_user
+
+    editor, reviewer = make_user("ed", role="Editors"), make_user("rev", role="Reviewers")
+    jail, prison = (
+        Article.objects.get(slug__startswith="from-jail"),
+        Article.objects.get(slug__startswith="from-prison"),
+    )
+    third = make_article(title="A later report")
+    origin = {"url": "https://www.instagram.com/navalny/", "kind": "social_media_post", "stance": "origin"}
+    original = services.create_claim(
+        jail, by=editor, exact=jail.body_text[:40], verdict="attributed", speaker="Alexei Navalny", sources=[origin]
+    )
+    again = services.link_claim(original, prison, start=0, end=30, by=editor)
+    later = services.link_claim(original, third, start=0, end=10, by=editor)
+    for claim in (again, later):
+        services.submit_claim(claim, by=editor)
+        services.approve_claim(Claim.objects.get(pk=claim.pk), by=reviewer)
+
+    if how == "service":
+        services.delete_claim(original, by=editor, version=original.version)
+    else:
+        Claim.objects.get(pk=original.pk).delete()  # as the admin does, without the services
+
+    assert dict(Claim.objects.values_list("pk", "same_as")) == {again.pk: None, later.pk: again.pk}
+    by_url = {review["url"]: review for review in reviews(api)}
+    appearances = by_url[f"{SITE_URL}/claims/{later.pk}/"]["itemReviewed"]["appearance"]
+    assert [a["headline"] for a in appearances] == ["A later report", prison.title]
